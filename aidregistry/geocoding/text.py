@@ -1,0 +1,84 @@
+"""Normalising place names and splitting a typed query into a name and its qualifiers.
+
+The same `normalise` is applied when the gazetteer index is built and when it is queried,
+so "Liège", "LIEGE" and "liege" meet on one key, as do "Huai'an" and "Huaian".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Letters that NFKD does not decompose into a base letter plus accents.
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae",
+                       "œ": "oe", "ı": "i", "ħ": "h", "ŀ": "l"})  # fmt: skip
+_APOSTROPHES = re.compile(r"['’ʼ‘`´]")
+_NON_WORD = re.compile(r"[\W_]+")
+_PARENTHESES = re.compile(r"[(\[（][^)\]）]*[)\]）]")
+_CITY_PREFIX = re.compile(r"^(city|town|village|municipality) of ")
+_ADMIN_SUFFIX = re.compile(r" (county|city|municipality|township|prefecture)$")
+
+
+def normalise(text: str) -> str:
+    """Fold case, accents, apostrophes and punctuation: "  Liège (BE)" -> "liege be"."""
+    folded = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    # An apostrophe joins ("Huai'an" is also spelled "Huaian"); other punctuation separates.
+    folded = _APOSTROPHES.sub("", folded)
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+@dataclass(frozen=True, slots=True)
+class QueryReading:
+    """One way to read a query: a normalised place name and the qualifiers that follow it."""
+
+    name: str
+    qualifiers: tuple[str, ...] = ()
+    # A reading guessed by splitting words off the end ("Hartford CT") only counts if every
+    # qualifier is recognised; qualifiers written after commas are trusted, or else ignored.
+    strict: bool = False
+
+
+def readings(query: str) -> list[QueryReading]:
+    """The readings of a query, most literal first.
+
+    "Newark, NJ" -> name "newark" qualified by "nj"; "Hartford CT" -> first "hartford ct",
+    then "hartford" + "ct"; "Temple City / Alhambra" -> each alternative in turn;
+    parenthesised remarks such as "(border)" are dropped.
+    """
+    found: list[QueryReading] = []
+    for alternative in _PARENTHESES.sub(" ", query).split("/"):
+        parts = [normalise(p) for p in alternative.replace("，", ",").split(",")]
+        parts = [p for p in parts if p]
+        if not parts:
+            continue
+        found.append(QueryReading(parts[0], tuple(parts[1:])))
+        if len(parts) == 1:
+            found.extend(_trailing_qualifier_readings(parts[0]))
+    return found
+
+
+def _trailing_qualifier_readings(name: str) -> list[QueryReading]:
+    words = name.split()
+    # Up to three trailing words: "CT", "New Jersey", "United Arab Emirates".
+    return [
+        QueryReading(" ".join(words[:-n]), (" ".join(words[-n:]),), strict=True)
+        for n in range(1, min(3, len(words) - 1) + 1)
+    ]
+
+
+def name_variants(name: str) -> list[str]:
+    """The name, then looser spellings to try only when it finds nothing.
+
+    "city of los angeles" -> "los angeles"; "los angeles county" -> "los angeles";
+    "宁波市" -> "宁波" (a trailing 市/县/区 names the kind of place, not the place).
+    """
+    variants = [name]
+    for pattern in (_CITY_PREFIX, _ADMIN_SUFFIX):
+        shorter = pattern.sub("", name)
+        if shorter and shorter not in variants:
+            variants.append(shorter)
+    if len(name) > 1 and name[-1] in "市县区镇":
+        variants.append(name[:-1])
+    return variants
