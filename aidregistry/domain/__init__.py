@@ -1,0 +1,1 @@
+"""The pure core of AidRegistry: values and rules with no Flask, SQLAlchemy or I/O."""

@@ -1,0 +1,267 @@
+"""The exact reduced flow network: time ladders per place, one transport arc per breakpoint.
+
+Why it is exact. For a route key κ (a directly accepted standard or an equivalence row, see
+:mod:`aidregistry.domain.certification`) and a mode m, group the offers that provide κ and can
+travel by m by *origin place* and *expiry slack* into an origin chain; give the chain one node
+per distinct start day, with a free arc from each day to the next (goods available on day a are
+also available on any later day). Group the needs that accept κ by *destination place* into a
+destination chain with one node per distinct needed-by day and a free arc from each day to the
+next (goods that arrive by day b also serve any later deadline). A transport arc joins the
+origin node of start day a to the first destination node whose day is ≥ a + transit(m, km),
+at cost weight(m) · km. Then:
+
+* every path offer → … → need is a feasible pair with a usable mode, because start ≤ a,
+  a + transit ≤ b ≤ needed_by, κ is shared, m is one of the offer's modes, and the chain's
+  expiry slack admits only arcs with start + transit < expires (slack = expires − start is
+  the same for every offer of the chain, whatever ladder step the flow leaves from);
+* every feasible pair (i, j) with mode m has such a path of cost weight(m) · km.
+
+So the reduced network has the same optimum as the full offer × need graph. An arc from day a
+is dominated when the next start day of the same chain reaches the same destination node,
+so per (origin chain, destination chain) at most min(#start days, #deadline days) arcs remain.
+
+Node layout: offers, origin nodes, destination nodes, needs — in that order, which is also a
+topological order of the (acyclic) transport part; :mod:`.decompose` relies on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from aidregistry.domain.geo import rounded_km
+from aidregistry.domain.matching.costs import MODE_ORDER, NO_EXPIRY
+from aidregistry.domain.matching.prepare import Prepared
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+CHUNK_CELLS = 1 << 21  # bounds the (origin node × destination chain) scratch arrays
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """Nodes of chains over distinct days: entry → node, node → (chain, day), ladder arcs."""
+
+    entry_node: IntArray
+    chain: IntArray
+    day: IntArray
+    tail: IntArray
+    head: IntArray
+
+    @property
+    def size(self) -> int:
+        """Number of nodes."""
+        return int(self.chain.size)
+
+
+@dataclass(frozen=True)
+class Network:
+    """The reduced network's transport part (a DAG) and its node layout."""
+
+    n_nodes: int
+    n_offers: int
+    n_needs: int
+    need_base: int
+    tail: IntArray
+    head: IntArray
+    cost: IntArray
+    transport_arcs: int
+
+
+@dataclass(frozen=True)
+class _Dest:
+    """Destination ladder of one route key, with a sorted code for day look-ups."""
+
+    ladder: Ladder
+    needs: IntArray
+    chain_place: IntArray
+    low: int
+    span: int
+    code: IntArray
+    offset: int  # first id in "destination space" (made global at the end)
+
+
+@dataclass
+class _Arcs:
+    """Growing arc lists."""
+
+    tails: list[IntArray]
+    heads: list[IntArray]
+    costs: list[IntArray]
+
+    def add(self, tail: IntArray, head: IntArray, cost: IntArray | int = 0) -> None:
+        """Append arcs (cost broadcasts)."""
+        self.tails.append(np.asarray(tail, np.int64))
+        self.heads.append(np.asarray(head, np.int64))
+        self.costs.append(np.broadcast_to(np.asarray(cost, np.int64), tail.shape).copy())
+
+    def arrays(self, tail_shift: int = 0, head_shift: int = 0) -> tuple[IntArray, ...]:
+        """Concatenated (tail, head, cost), shifted."""
+        if not self.tails:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty
+        return (
+            np.concatenate(self.tails) + tail_shift,
+            np.concatenate(self.heads) + head_shift,
+            np.concatenate(self.costs),
+        )
+
+
+def build_ladder(chain: IntArray, day: IntArray) -> Ladder:
+    """One node per distinct (chain, day), sorted, with an arc from each day to the next."""
+    if chain.size == 0:
+        empty = np.zeros(0, np.int64)
+        return Ladder(empty, empty, empty, empty, empty)
+    low = int(day.min())
+    span = int(day.max()) - low + 1
+    uniq, inverse = np.unique(chain * span + (day - low), return_inverse=True)
+    node_chain, node_day = uniq // span, uniq % span + low
+    step = np.flatnonzero(node_chain[1:] == node_chain[:-1])
+    return Ladder(inverse.reshape(-1).astype(np.int64), node_chain, node_day, step, step + 1)
+
+
+def _destination(prep: Prepared, needs: IntArray, offset: int) -> _Dest:
+    """Destination chains (one per place) of the needs sharing one route key."""
+    chain_place, chain = np.unique(prep.n_place[needs], return_inverse=True)
+    ladder = build_ladder(chain.reshape(-1).astype(np.int64), prep.n_deadline[needs])
+    low = int(ladder.day.min())
+    span = int(ladder.day.max()) - low + 2  # one spare day: "later than every deadline"
+    code = ladder.chain * span + (ladder.day - low)
+    return _Dest(ladder, needs, chain_place, low, span, code, offset)
+
+
+def _effective_slack(transit: IntArray, place_of: IntArray, slack: IntArray) -> IntArray:
+    """Canonical expiry slack: 1 + the largest transit below it, NO_EXPIRY if never binding.
+
+    Offers whose slack admits the same destinations then share a chain; -1 = no destination.
+    """
+    out = np.full(slack.shape, NO_EXPIRY, dtype=np.int64)
+    binding = np.flatnonzero(slack < transit.max(axis=1)[place_of] + 1)
+    for lo in range(0, binding.size, 4096):
+        rows = binding[lo : lo + 4096]
+        tr = transit[place_of[rows]]
+        below = np.where(tr < slack[rows, None], tr, -2).max(axis=1)
+        out[rows] = below + 1
+    return out
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Origin ladder nodes of one (route key, mode) block, ready for transport arcs."""
+
+    base: int  # global id of the first node
+    chain: IntArray
+    row: IntArray  # row of the block's km / transit matrices (the node's place)
+    slack: IntArray
+    day: IntArray
+
+
+def _transport(
+    arcs: _Arcs, dest: _Dest, origin: _Origin, km: IntArray, transit: IntArray, weight: int
+) -> None:
+    """Non-dominated transport arcs from one block's origin nodes to a destination ladder."""
+    n_nodes, n_dc, n_dn = origin.chain.size, dest.chain_place.size, dest.code.size
+    same_next = np.zeros(n_nodes, dtype=bool)
+    same_next[:-1] = origin.chain[1:] == origin.chain[:-1]
+    step = max(1, CHUNK_CELLS // max(n_dc, 1))
+    cols = np.arange(n_dc, dtype=np.int64)[None, :]
+    for lo in range(0, n_nodes, step):
+        sel = np.arange(lo, min(lo + step + 1, n_nodes))  # one look-ahead row
+        tr = transit[origin.row[sel]]
+        arrival = np.clip(origin.day[sel, None] + tr - dest.low, 0, dest.span - 1)
+        pos = np.searchsorted(dest.code, cols * dest.span + arrival)
+        hit = np.minimum(pos, n_dn - 1)
+        valid = (tr < origin.slack[sel, None]) & (pos < n_dn) & (dest.ladder.chain[hit] == cols)
+        pos = np.where(valid, pos, -1)
+        # Leaving one ladder day later reaches the same destination node: this arc is dominated.
+        dominated = np.zeros_like(valid)
+        dominated[:-1] = (pos[:-1] == pos[1:]) & same_next[sel[:-1], None]
+        emit = valid & ~dominated
+        emit[sel >= lo + step] = False
+        r, c = np.nonzero(emit)
+        arcs.add(
+            sel[r] + origin.base, pos[r, c] + dest.offset, weight * km[origin.row[sel[r]], c]
+        )
+
+
+def _origin_block(
+    prep: Prepared, offers: IntArray, rank: int, dest: _Dest, state: _State
+) -> None:
+    """Origin ladders of the offers that provide one key and travel by one mode."""
+    rule = prep.policy.modes[MODE_ORDER[rank]]
+    places, place_of = np.unique(prep.o_place[offers], return_inverse=True)
+    place_of = place_of.reshape(-1)
+    lat, lon = prep.place_lat, prep.place_lon
+    km = rounded_km(
+        lat[places][:, None], lon[places][:, None],
+        lat[dest.chain_place][None, :], lon[dest.chain_place][None, :],
+    )
+    transit = rule.handling_days + -(-km // rule.speed_km_per_day)
+    start = prep.o_start[offers]
+    slack = _effective_slack(transit, place_of, prep.o_expiry[offers] - start)
+    ok = slack >= 0
+    if not ok.any():
+        return
+    offers, place_of, start, slack = offers[ok], place_of[ok], start[ok], slack[ok]
+    chains, chain = np.unique(np.stack([place_of, slack], axis=1), axis=0, return_inverse=True)
+    ladder = build_ladder(chain.reshape(-1).astype(np.int64), start)
+    base = state.next_node
+    state.next_node += ladder.size
+    state.origin.add(ladder.tail + base, ladder.head + base)
+    state.origin.add(offers, ladder.entry_node + base)
+    origin = _Origin(
+        base, ladder.chain, chains[ladder.chain, 0], chains[ladder.chain, 1], ladder.day
+    )
+    _transport(state.transport, dest, origin, km, transit, rule.cost_weight)
+
+
+@dataclass
+class _State:
+    """Arcs and node counter while the network is built."""
+
+    next_node: int
+    origin: _Arcs  # offer → origin node, origin ladders (global ids)
+    transport: _Arcs  # origin node (global) → destination space
+    dest: _Arcs  # destination ladders and destination → need, in destination space
+    need_links: list[tuple[IntArray, IntArray]]
+
+
+def build_network(prep: Prepared) -> Network:
+    """Build the exact reduced network of ``prep`` (see the module docstring)."""
+    n_o, n_n = prep.n_offers, prep.n_needs
+    state = _State(n_o, _Arcs([], [], []), _Arcs([], [], []), _Arcs([], [], []), [])
+    dest_size = 0
+    for key in range(len(prep.keys)):
+        needs = np.flatnonzero(prep.n_class_keys[prep.n_class, key] & (prep.n_demand > 0))
+        offers = np.flatnonzero(prep.o_class_keys[prep.o_class, key] & (prep.o_supply > 0))
+        if needs.size == 0 or offers.size == 0:
+            continue
+        dest = _destination(prep, needs, dest_size)
+        dest_size += dest.ladder.size
+        for rank, mode in enumerate(MODE_ORDER):
+            usable = offers[((prep.o_modes[offers] >> rank) & 1).astype(bool)]
+            if usable.size and mode in prep.policy.modes:
+                _origin_block(prep, usable, rank, dest, state)
+        state.dest.add(dest.ladder.tail + dest.offset, dest.ladder.head + dest.offset)
+        state.need_links.append((dest.ladder.entry_node + dest.offset, needs))
+    # Destination nodes follow every origin node and needs follow every destination node,
+    # so ascending ids are a topological order of the transport DAG.
+    d_base = state.next_node
+    need_base = d_base + dest_size
+    for node, needs in state.need_links:
+        state.dest.add(node, needs + need_base - d_base)
+    o_t, o_h, o_c = state.origin.arrays()
+    t_t, t_h, t_c = state.transport.arrays(0, d_base)
+    d_t, d_h, d_c = state.dest.arrays(d_base, d_base)
+    return Network(
+        n_nodes=need_base + n_n,
+        n_offers=n_o,
+        n_needs=n_n,
+        need_base=need_base,
+        tail=np.concatenate([o_t, t_t, d_t]),
+        head=np.concatenate([o_h, t_h, d_h]),
+        cost=np.concatenate([o_c, t_c, d_c]),
+        transport_arcs=int(t_t.size),
+    )
