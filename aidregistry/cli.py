@@ -1,0 +1,118 @@
+"""The ``aidregistry`` command: database, demo data, accounts, and the server."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from aidregistry.extensions import db
+
+
+def _create_app() -> Flask:
+    from aidregistry.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def cli() -> None:
+    """AidRegistry: records, matches and shows in-kind aid."""
+
+
+def main() -> None:
+    """Entry point of the ``aidregistry`` console script."""
+    from aidregistry.config import ConfigError
+
+    try:
+        cli.main(prog_name="aidregistry")
+    except ConfigError as exc:
+        click.echo(f"aidregistry: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database to the newest schema and load the catalogue."""
+    from flask_migrate import upgrade
+
+    from aidregistry.services.catalogue import load_catalogue
+
+    upgrade()
+    counts = load_catalogue(db.session)
+    db.session.commit()
+    click.echo(f"Database ready; catalogue: {counts['items']} new items, "
+               f"{counts['standards']} new standards, {counts['equivalences']} new equivalences.")
+
+
+@click.command("load-demo")
+@with_appcontext
+def load_demo_command() -> None:
+    """Load the sourced 2020 donations and deliveries (safe to run twice)."""
+    from aidregistry.services.catalogue import load_catalogue
+    from aidregistry.services.demo import load_demo
+
+    load_catalogue(db.session)
+    report = load_demo(db.session)
+    db.session.commit()
+    click.echo(report.summary())
+
+
+@click.command("setup-demo")
+@click.pass_context
+def setup_demo_command(ctx: click.Context) -> None:
+    """init-db, then load-demo: a working registry with the 2020 data."""
+    ctx.invoke(init_db_command)
+    ctx.invoke(load_demo_command)
+
+
+@click.command("create-coordinator")
+@click.option("--email", required=True, help="The coordinator's e-mail address.")
+@click.option("--name", required=True, help="The coordinator's name.")
+@with_appcontext
+def create_coordinator_command(email: str, name: str) -> None:
+    """Create a coordinator account.
+
+    The password is read from AIDREGISTRY_COORDINATOR_PASSWORD or asked for; there is no default.
+    """
+    from aidregistry.services.accounts import create_coordinator
+    from aidregistry.services.errors import ServiceError
+
+    password = os.environ.get("AIDREGISTRY_COORDINATOR_PASSWORD") or click.prompt(
+        "Password (at least 12 characters)", hide_input=True, confirmation_prompt=True)
+    try:
+        create_coordinator(db.session, current_app.extensions["aidregistry.hasher"],
+                           email=email, name=name, password=password)
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"Coordinator {email} created.")
+
+
+@click.command("check-config")
+@with_appcontext
+def check_config_command() -> None:
+    """Report production settings that are unsafe; exit 1 when there are any."""
+    from aidregistry.config import unsafe_production_settings
+
+    problems = unsafe_production_settings(current_app.config)
+    for problem in problems:
+        click.echo(f"unsafe: {problem}")
+    if problems:
+        sys.exit(1)
+    click.echo("The production settings are safe.")
+
+
+COMMANDS = (init_db_command, load_demo_command, setup_demo_command, create_coordinator_command,
+            check_config_command)
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to the app (``flask --app aidregistry.app`` sees them too)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)

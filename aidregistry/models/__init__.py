@@ -1,0 +1,32 @@
+"""SQLAlchemy 2 typed models; importing this package registers every table."""
+
+from aidregistry.models.allocation import Allocation, MatchRun
+from aidregistry.models.audit import AppendOnlyError, AuditEvent
+from aidregistry.models.base import Base
+from aidregistry.models.catalogue import CertificationEquivalence, ItemType, Standard
+from aidregistry.models.enums import (
+    AllocationStatus,
+    CertificateKind,
+    Confidence,
+    DonationStatus,
+    LocationPrecision,
+    Mode,
+    NeedStatus,
+    OrgKind,
+    OrgRole,
+    ReasonCode,
+    UserRole,
+    VerificationState,
+)
+from aidregistry.models.geocode import GeocodeCacheEntry
+from aidregistry.models.organisation import Organisation, OrganisationIdentifier
+from aidregistry.models.records import MAX_QUANTITY, Donation, Need, need_standard
+from aidregistry.models.user import User
+
+__all__ = [
+    "MAX_QUANTITY", "Allocation", "AllocationStatus", "AppendOnlyError", "AuditEvent", "Base",
+    "CertificateKind", "CertificationEquivalence", "Confidence", "Donation", "DonationStatus",
+    "GeocodeCacheEntry", "ItemType", "LocationPrecision", "MatchRun", "Mode", "Need",
+    "NeedStatus", "OrgKind", "OrgRole", "Organisation", "OrganisationIdentifier", "ReasonCode",
+    "Standard", "User", "UserRole", "VerificationState", "need_standard",
+]

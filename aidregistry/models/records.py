@@ -1,0 +1,162 @@
+"""Donations (offer lots) and needs: quantities in base units, allocated within bounds.
+
+The CHECK constraints are the last line of defence; allocation itself goes through a
+conditional UPDATE whose row count is checked (see services/allocations.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, Date, Float, ForeignKey, Integer, String, Table
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aidregistry.models.base import Base, TimestampMixin, UTCDateTime
+from aidregistry.models.catalogue import ItemType, Standard
+from aidregistry.models.enums import Confidence, DonationStatus, NeedStatus
+from aidregistry.models.organisation import Organisation, enum_column
+
+MAX_QUANTITY = 10_000_000_000  # ten billion base units: more than any single lot on record
+
+
+class PlaceMixin:
+    """A place typed by a person, and what it was resolved to."""
+
+    place: Mapped[str] = mapped_column(String(200))
+    place_country: Mapped[str | None] = mapped_column(String(2))
+    place_region: Mapped[str | None] = mapped_column(String(100))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+
+class SourcedMixin:
+    """Where a record comes from when it was not typed into the site (demo, import)."""
+
+    external_ref: Mapped[str | None] = mapped_column(String(200), unique=True)
+    source: Mapped[str | None] = mapped_column(Text, comment="publication, date and URL")
+    confidence: Mapped[Confidence | None] = mapped_column(enum_column(Confidence, "confidence"))
+
+
+def _quantity_checks(table: str) -> tuple[CheckConstraint, ...]:
+    return (
+        CheckConstraint(f"quantity > 0 AND quantity <= {MAX_QUANTITY}", name="quantity_positive"),
+        CheckConstraint("allocated >= 0 AND allocated <= quantity", name="allocated_within"),
+        CheckConstraint("pack_size IS NULL OR pack_size > 0", name="pack_size_positive"),
+        CheckConstraint("lat IS NULL OR (lat BETWEEN -90 AND 90)", name="lat_range"),
+        CheckConstraint("lon IS NULL OR (lon BETWEEN -180 AND 180)", name="lon_range"),
+    )
+
+
+class Donation(PlaceMixin, SourcedMixin, TimestampMixin, Base):
+    """An offer lot: goods of one item type a donor makes available."""
+
+    __tablename__ = "donation"
+    __table_args__ = _quantity_checks("donation")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("item_type.code"), index=True)
+    quantity: Mapped[int] = mapped_column(BigInteger, comment="base units")
+    allocated: Mapped[int] = mapped_column(BigInteger, default=0, comment="base units held by allocations")
+    pack_size: Mapped[int | None] = mapped_column(Integer, comment="base units per pack")
+    pack_label: Mapped[str | None] = mapped_column(String(32))
+    standard_code: Mapped[str | None] = mapped_column(ForeignKey("standard.code"))
+    cert_nmpa: Mapped[str | None] = mapped_column(String(100), comment="NMPA registration number")
+    cert_fda_eua: Mapped[str | None] = mapped_column(String(100))
+    cert_fda_510k: Mapped[str | None] = mapped_column(String(100))
+    cert_ce: Mapped[str | None] = mapped_column(String(100))
+    cert_ce_notified_body: Mapped[str | None] = mapped_column(String(16))
+    cert_niosh: Mapped[str | None] = mapped_column(String(100), comment="NIOSH approval (TC-84A-…)")
+    manufacturer: Mapped[str | None] = mapped_column(String(200))
+    lot: Mapped[str | None] = mapped_column(String(100))
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    available_from: Mapped[date] = mapped_column(Date)
+    modes: Mapped[str] = mapped_column(String(32), default="air", comment="comma-separated modes")
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[DonationStatus] = mapped_column(
+        enum_column(DonationStatus, "donation_status"), default=DonationStatus.AVAILABLE, index=True
+    )
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    organisation: Mapped[Organisation] = relationship()
+    item: Mapped[ItemType] = relationship()
+    standard: Mapped[Standard | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    @property
+    def remaining(self) -> int:
+        """Base units not yet held by an allocation (zero once withdrawn)."""
+        if self.status is DonationStatus.WITHDRAWN:
+            return 0
+        return self.quantity - self.allocated
+
+    @property
+    def certificate_kinds(self) -> frozenset[str]:
+        """The kinds of certificate this lot carries."""
+        fields = {"NMPA": self.cert_nmpa, "FDA_EUA": self.cert_fda_eua,
+                  "FDA_510K": self.cert_fda_510k, "NIOSH": self.cert_niosh}
+        kinds = {kind for kind, value in fields.items() if value}
+        if self.cert_ce and self.cert_ce_notified_body:
+            kinds.add("CE")
+        return frozenset(kinds)
+
+    @property
+    def mode_set(self) -> frozenset[str]:
+        """The transport modes the lot may travel by."""
+        return frozenset(mode for mode in self.modes.split(",") if mode)
+
+
+need_standard = Table(
+    "need_standard",
+    Base.metadata,
+    Column("need_id", ForeignKey("need.id", ondelete="CASCADE"), primary_key=True),
+    Column("standard_code", ForeignKey("standard.code"), primary_key=True),
+)
+
+
+class Need(PlaceMixin, SourcedMixin, TimestampMixin, Base):
+    """Goods a recipient asks for, by priority and date."""
+
+    __tablename__ = "need"
+    __table_args__ = (
+        *_quantity_checks("need"),
+        CheckConstraint("priority BETWEEN 1 AND 4", name="priority_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("item_type.code"), index=True)
+    quantity: Mapped[int] = mapped_column(BigInteger, comment="base units")
+    allocated: Mapped[int] = mapped_column(BigInteger, default=0)
+    pack_size: Mapped[int | None] = mapped_column(Integer)
+    pack_label: Mapped[str | None] = mapped_column(String(32))
+    priority: Mapped[int] = mapped_column(Integer, comment="1 most urgent … 4")
+    needed_by: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date, comment="lapses after this unless reconfirmed")
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[NeedStatus] = mapped_column(
+        enum_column(NeedStatus, "need_status"), default=NeedStatus.OPEN, index=True
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reconfirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    organisation: Mapped[Organisation] = relationship()
+    item: Mapped[ItemType] = relationship()
+    accepted_standards: Mapped[list[Standard]] = relationship(secondary=need_standard)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    def is_lapsed(self, on: date) -> bool:
+        """True when the need was not reconfirmed before its expiry date."""
+        return self.status is NeedStatus.OPEN and self.expires_on < on
+
+    def remaining(self, on: date) -> int:
+        """Base units still wanted (zero once closed or lapsed)."""
+        if self.status is NeedStatus.CLOSED or self.is_lapsed(on):
+            return 0
+        return self.quantity - self.allocated

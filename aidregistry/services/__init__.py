@@ -1,0 +1,1 @@
+"""The operations of the registry: each takes a database session, flushes, never commits."""

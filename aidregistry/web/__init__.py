@@ -1,0 +1,47 @@
+"""Web blueprints, one per feature: blueprint name = URL prefix = template folder."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every feature's blueprint."""
+    from aidregistry.web.account.views import bp as account
+    from aidregistry.web.assets import bp as assets
+    from aidregistry.web.auth.views import bp as auth
+    from aidregistry.web.coordination.views import bp as coordination
+    from aidregistry.web.donations.views import bp as donations
+    from aidregistry.web.needs.views import bp as needs
+    from aidregistry.web.public.views import bp as public
+
+    for blueprint in (assets, public, auth, account, donations, needs, coordination):
+        app.register_blueprint(blueprint)
+    register_template_helpers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Globals and filters the templates share."""
+    from flask_babel import get_locale
+
+    from aidregistry.permissions import can, can_edit
+    from aidregistry.web.assets import versions
+
+    asset_versions = versions()
+
+    def asset_url(package: str, filename: str) -> str:
+        from flask import url_for
+
+        return url_for("assets.asset", name=package, version=asset_versions[package],
+                       filename=filename)
+
+    def item_name(item: object) -> str:
+        return str(item.name(str(get_locale() or "en")))  # type: ignore[attr-defined]
+
+    app.jinja_env.globals.update(
+        can=can, can_edit=can_edit, asset_url=asset_url, item_name=item_name,
+        current_locale=lambda: str(get_locale() or "en"),
+        url_names=frozenset(app.blueprints),
+    )
+    app.jinja_env.filters["reject_page"] = lambda args: {
+        key: value for key, value in args.items() if key != "page"}

@@ -1,0 +1,98 @@
+"""Sign in, sign out, sign up."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from aidregistry.domain.places import Place
+from aidregistry.extensions import db, limiter
+from aidregistry.models import LocationPrecision, OrgKind, OrgRole
+from aidregistry.services import accounts
+from aidregistry.services.errors import ServiceError
+from aidregistry.web.auth.forms import LoginForm, RegisterForm
+from aidregistry.web.forms import resolve_place
+from aidregistry.web.redirects import safe_next
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _login_key() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per 5 minutes", methods=["POST"])
+@limiter.limit("10 per 5 minutes", key_func=_login_key, methods=["POST"])
+def login() -> ResponseReturnValue:
+    """One generic message for every failed sign-in."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        hasher = current_app.extensions["aidregistry.hasher"]
+        user = accounts.authenticate(db.session, hasher, form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next"), url_for("account.dashboard")))
+        flash(_("The e-mail address or password is not correct."), "danger")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    """Sign out everywhere: every cookie issued so far stops working."""
+    accounts.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def register() -> ResponseReturnValue:
+    """A person registers their organisation (pending) and themselves."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        place = resolve_place(form, country_hint=form.country.data.upper())
+        if place is not None:
+            try:
+                user = accounts.register(db.session, current_app.extensions["aidregistry.hasher"],
+                                         _org_input(form, place), _person_input(form))
+            except ServiceError as exc:
+                db.session.rollback()
+                _field_error(form, exc)
+            else:
+                db.session.commit()
+                login_user(user)
+                flash(_("Welcome. Your organisation is waiting for a coordinator to verify it; "
+                        "you can already record drafts."), "success")
+                return redirect(url_for("account.dashboard"))
+    return render_template("auth/register.html", form=form)
+
+
+def _field_error(form: RegisterForm, exc: ServiceError) -> None:
+    target = getattr(form, exc.field or "", None)
+    if target is not None:
+        target.errors = [*target.errors, exc.message]
+    else:
+        flash(exc.message, "danger")
+
+
+def _org_input(form: RegisterForm, place: Place) -> accounts.OrganisationInput:
+    scheme = form.identifier_scheme.data or None
+    return accounts.OrganisationInput(
+        name=form.org_name.data, name_local=form.org_name_local.data, kind=OrgKind(form.kind.data),
+        role=OrgRole(form.role.data), country=form.country.data, region=place.admin1,
+        city=form.place.data, lat=place.lat, lon=place.lon, identifier_scheme=scheme,
+        identifier_value=form.identifier_value.data, contact_phone=form.contact_phone.data,
+        location_precision=LocationPrecision(form.location_precision.data),
+    )
+
+
+def _person_input(form: RegisterForm) -> accounts.PersonInput:
+    return accounts.PersonInput(name=form.name.data, email=form.email.data,
+                                password=form.password.data)

@@ -1,0 +1,108 @@
+"""Form fields and helpers shared by the features' forms."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from aidregistry.domain.places import GeocodingError, Place
+from aidregistry.models import MAX_QUANTITY
+from aidregistry.web.geocoder import get_geocoder
+
+
+class QuantityField(IntegerField):
+    """A whole number that may be typed with thousands separators ("1,000,000")."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].replace(",", "").replace("_", "").replace(" ", "")]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(str(_l("Enter a whole number, such as 20000."))) from exc
+
+
+def finite(_form: Any, field: Any) -> None:
+    """Refuse NaN and infinities, which float() accepts."""
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(str(_l("Enter a real number.")))
+
+
+def quantity_validators() -> list[Any]:
+    """Present, positive, and below the registry's ceiling."""
+    return [DataRequired(_l("Enter a quantity.")),
+            NumberRange(min=1, max=MAX_QUANTITY, message=_l("Enter a quantity from 1 to %(max)s.",
+                                                          max=f"{MAX_QUANTITY:,}"))]
+
+
+class PlaceMixin:
+    """A typed place, optional coordinates, and a choice among candidates."""
+
+    place = StringField(_l("Place"), validators=[DataRequired(_l("Enter a place.")),
+                                                 Length(max=200)],
+                        description=_l("A city and its country or state, e.g. Ningbo, China "
+                                       "or Newark, NJ"))
+    lat = FloatField(_l("Latitude"), validators=[Optional(), finite,
+                                                 NumberRange(-90, 90, _l("Latitude is -90 to 90."))])
+    lon = FloatField(_l("Longitude"), validators=[Optional(), finite,
+                                                  NumberRange(-180, 180,
+                                                              _l("Longitude is -180 to 180."))])
+    place_choice = SelectField(_l("Which place do you mean?"), choices=[], validate_choice=False)
+
+
+def resolve_place(form: Any, country_hint: str | None = None) -> Place | None:
+    """The place the form names; on failure or ambiguity, a field error and None."""
+    if form.lat.data is not None or form.lon.data is not None:
+        if form.lat.data is None or form.lon.data is None:
+            form.lat.errors.append(str(_l("Give both latitude and longitude, or neither.")))
+            return None
+        return Place(name=form.place.data.strip(), admin1=None, admin1_code=None,
+                     country_code=country_hint, country_name=None, lat=form.lat.data,
+                     lon=form.lon.data, source="manual")
+    try:
+        candidates = get_geocoder().search(form.place.data, country_hint=country_hint, limit=5)
+    except GeocodingError as exc:
+        form.place.errors.append(exc.message)
+        return None
+    if not candidates:
+        form.place.errors.append(str(_l("We could not find this place. Check the spelling, add "
+                                        "the country, or enter coordinates.")))
+        return None
+    return _choose(form, candidates)
+
+
+def _choose(form: Any, candidates: list[Place]) -> Place | None:
+    keys = [f"{c.lat:.4f},{c.lon:.4f}" for c in candidates]
+    if form.place_choice.data in keys:
+        return candidates[keys.index(form.place_choice.data)]
+    if _ambiguous(candidates):
+        form.place_choice.choices = [(k, c.label) for k, c in zip(keys, candidates, strict=True)]
+        form.place_choice.errors = [str(_l("Several places have this name; choose one."))]
+        return None
+    return candidates[0]
+
+
+def _ambiguous(candidates: list[Place]) -> bool:
+    """Two or more candidates of similar size: the person must choose."""
+    if len(candidates) < 2:
+        return False
+    first, second = candidates[0].population, candidates[1].population
+    return second * 5 > first
+
+
+class VersionForm(FlaskForm):
+    """Carries the version of the record being edited, to catch a second save."""
+
+    version = HiddenField()
+
+
+def version_of(form: Any) -> int | None:
+    """The version the person saw, when the form carries one."""
+    raw = getattr(form, "version", None)
+    return int(raw.data) if raw is not None and str(raw.data or "").isdigit() else None

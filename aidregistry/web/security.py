@@ -1,0 +1,82 @@
+"""Response headers (CSP with a nonce per request) and error pages without stack traces."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, render_template
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("aidregistry")
+
+
+def csp_nonce() -> str:
+    """This request's CSP nonce (made on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    nonce: str = g.csp_nonce
+    return nonce
+
+
+def _tile_origin() -> str:
+    parts = urlsplit(current_app.config["AIDREGISTRY_TILE_URL"].replace("{s}", "a"))
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in current_app.config[
+        "AIDREGISTRY_TILE_URL"] else parts.netloc
+    return f"{parts.scheme}://{host}" if host else ""
+
+
+def content_security_policy() -> str:
+    """The policy: our own origin, this request's nonce, and the tile server for images."""
+    nonce = f"'nonce-{csp_nonce()}'"
+    return "; ".join([
+        "default-src 'self'", f"script-src 'self' {nonce}", f"style-src 'self' {nonce}",
+        f"img-src 'self' data: {_tile_origin()}".strip(), "font-src 'self'",
+        "connect-src 'self'", "object-src 'none'", "base-uri 'none'",
+        "frame-ancestors 'none'", "form-action 'self'",
+    ])
+
+
+def _add_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["AIDREGISTRY_ENV"] == "production":
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def _http_error(error: HTTPException) -> ResponseReturnValue:
+    code = error.code or 500
+    if code == 401:
+        from flask_login import login_url
+        from flask import redirect, request
+
+        return redirect(login_url("auth.login", next_url=request.full_path.rstrip("?")))
+    return render_template("errors/error.html", code=code, error=error), code
+
+
+def _database_unavailable(error: OperationalError) -> ResponseReturnValue:
+    log.error("database unavailable: %s", error.orig.__class__.__name__)
+    return render_template("errors/error.html", code=503, error=None), 503
+
+
+def _unexpected(error: Exception) -> ResponseReturnValue:
+    if current_app.testing:
+        raise error  # tests see the real exception, not an error page
+    log.exception("unhandled error")
+    return render_template("errors/error.html", code=500, error=None), 500
+
+
+def register_security(app: Flask) -> None:
+    """Headers on every response; friendly error pages."""
+    app.after_request(_add_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(Exception, _unexpected)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
