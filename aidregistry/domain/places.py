@@ -108,11 +108,11 @@ def _check_range(lat: float, lon: float) -> None:
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres on a sphere of radius 6371 km."""
+    """Great-circle distance in km on the mean-radius sphere (one pair; `geo` has numpy's)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @runtime_checkable

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 # Letters that NFKD does not decompose into a base letter plus accents.
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae",
                        "œ": "oe", "ı": "i", "ħ": "h", "ŀ": "l"})  # fmt: skip
+# Accents on Latin, Greek and Cyrillic letters. Only this block is dropped: the combining
+# marks of other scripts (Japanese dakuten, Indic vowel signs) change the word, not its accent.
+_ACCENTS = re.compile("[\u0300-\u036f]")
 _APOSTROPHES = re.compile(r"['’ʼ‘`´]")
 _NON_WORD = re.compile(r"[\W_]+")
 _PARENTHESES = re.compile(r"[(\[（][^)\]）]*[)\]）]")
@@ -22,11 +25,13 @@ _ADMIN_SUFFIX = re.compile(r" (county|city|municipality|township|prefecture)$")
 
 def normalise(text: str) -> str:
     """Fold case, accents, apostrophes and punctuation: "  Liège (BE)" -> "liege be"."""
-    folded = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    if text.isascii():  # most names; the index build normalises about a million of them
+        folded = text.lower()
+    else:
+        folded = _ACCENTS.sub("", unicodedata.normalize("NFKD", text.casefold())).translate(_FOLD)
     # An apostrophe joins ("Huai'an" is also spelled "Huaian"); other punctuation separates.
     folded = _APOSTROPHES.sub("", folded)
-    return " ".join(_NON_WORD.sub(" ", folded).split())
+    return _NON_WORD.sub(" ", folded).strip()
 
 
 @dataclass(frozen=True, slots=True)
