@@ -1,0 +1,28 @@
+"""Fixtures for the geocoding unit tests: one gazetteer index, built once and shared.
+
+The index lives beside pytest's per-run temporary folders (in `pytest-of-<user>/`), so later
+runs and xdist workers reuse it; `ensure_index` rebuilds it whenever its sources change and
+locks while building, so concurrent workers build it once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aidregistry.geocoding.gazetteer import OfflineGazetteer
+from aidregistry.geocoding.index_build import DEFAULT_MIN_POPULATION, ensure_index
+
+
+@pytest.fixture(scope="session")
+def gazetteer_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a current index over the default GeoNames cut-off (cities1000)."""
+    shared = tmp_path_factory.getbasetemp().parent / "aidregistry-gazetteer"
+    return ensure_index(shared / f"gazetteer-p{DEFAULT_MIN_POPULATION}.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def gazetteer(gazetteer_index: Path) -> OfflineGazetteer:
+    """The offline gazetteer over the shared index."""
+    return OfflineGazetteer(gazetteer_index, build=False)
