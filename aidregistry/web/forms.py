@@ -8,11 +8,24 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from aidregistry.domain.places import GeocodingError, Place
 from aidregistry.models import MAX_QUANTITY
 from aidregistry.web.geocoder import get_geocoder
+
+
+def as_choices(pairs: Any) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choice objects."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 class QuantityField(IntegerField):
@@ -36,7 +49,7 @@ def finite(_form: Any, field: Any) -> None:
 
 def quantity_validators() -> list[Any]:
     """Present, positive, and below the registry's ceiling."""
-    return [DataRequired(_l("Enter a quantity.")),
+    return [InputRequired(_l("Enter a quantity.")),
             NumberRange(min=1, max=MAX_QUANTITY, message=_l("Enter a quantity from 1 to %(max)s.",
                                                           max=f"{MAX_QUANTITY:,}"))]
 
@@ -82,7 +95,7 @@ def _choose(form: Any, candidates: list[Place]) -> Place | None:
     if form.place_choice.data in keys:
         return candidates[keys.index(form.place_choice.data)]
     if _ambiguous(candidates):
-        form.place_choice.choices = [(k, c.label) for k, c in zip(keys, candidates, strict=True)]
+        form.place_choice.choices = as_choices(zip(keys, (c.label for c in candidates), strict=True))
         form.place_choice.errors = [str(_l("Several places have this name; choose one."))]
         return None
     return candidates[0]

@@ -13,13 +13,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from aidregistry.web.forms import PlaceMixin, QuantityField, quantity_validators
+from aidregistry.web.forms import PlaceMixin, QuantityField, as_choices, quantity_validators
 
-UNIT_CHOICES = [("units", _l("base units (pieces, pairs, tests…)")), ("packs", _l("packs"))]
-MODE_CHOICES = [("air", _l("Air")), ("sea", _l("Sea")), ("road", _l("Road")), ("rail", _l("Rail"))]
+UNIT_CHOICES = as_choices([("units", _l("base units (pieces, pairs, tests…)")), ("packs", _l("packs"))])
+MODE_CHOICES = as_choices([("air", _l("Air")), ("sea", _l("Sea")), ("road", _l("Road")), ("rail", _l("Rail"))])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -56,7 +56,7 @@ class DonationForm(QuantityMixin, PlaceMixin, FlaskForm):
     lot = StringField(_l("Lot or batch"), validators=[Optional(), Length(max=100)])
     expires_on = DateField(_l("Expiry date"), validators=[Optional()])
     available_from = DateField(_l("Available from"),
-                               validators=[DataRequired(_l("Enter the date the goods are ready."))])
+                               validators=[InputRequired(_l("Enter the date the goods are ready."))])
     modes = MultiCheckboxField(_l("Can travel by"), choices=MODE_CHOICES, default=["air"])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     version = HiddenField()

@@ -17,7 +17,7 @@ from aidregistry.services import records
 from aidregistry.services.errors import ServiceError
 from aidregistry.web.choices import item_choices, standard_choices, standards_by_item
 from aidregistry.web.donations.forms import DonationForm, WithdrawForm
-from aidregistry.web.forms import resolve_place, version_of
+from aidregistry.web.forms import as_choices, resolve_place, version_of
 from aidregistry.web.pagination import date_arg, paginate, text_arg
 
 bp = Blueprint("donations", __name__, url_prefix="/donations")
@@ -64,8 +64,8 @@ def detail(donation_id: int) -> ResponseReturnValue:
 
 
 def _prepare(form: DonationForm) -> None:
-    form.item_code.choices = item_choices()
-    form.standard_code.choices = [("", _("Not stated")), *standard_choices()]
+    form.item_code.choices = as_choices(item_choices())
+    form.standard_code.choices = as_choices([("", _("Not stated")), *standard_choices()])
 
 
 def _input(form: DonationForm, place: Any) -> records.DonationInput:

@@ -19,7 +19,7 @@ from aidregistry.services import catalogue, records
 from aidregistry.services.errors import ServiceError
 from aidregistry.web.choices import item_choices, standard_choices, standards_by_item
 from aidregistry.web.donations.views import _field_error
-from aidregistry.web.forms import resolve_place, version_of
+from aidregistry.web.forms import as_choices, resolve_place, version_of
 from aidregistry.web.needs.forms import NeedForm
 from aidregistry.web.pagination import date_arg, paginate, text_arg
 
@@ -73,8 +73,8 @@ def detail(need_id: int) -> ResponseReturnValue:
 
 
 def _prepare(form: NeedForm) -> None:
-    form.item_code.choices = item_choices()
-    form.accepted_standards.choices = standard_choices()
+    form.item_code.choices = as_choices(item_choices())
+    form.accepted_standards.choices = as_choices(standard_choices())
 
 
 def _input(form: NeedForm, place: Any, country: str) -> records.NeedInput:

@@ -29,11 +29,11 @@ def index() -> ResponseReturnValue:
     offered = dict(db.session.execute(
         select(Donation.item_code, func.sum(Donation.quantity)).join(Organisation)
         .where(verified, Donation.status == DonationStatus.AVAILABLE)
-        .group_by(Donation.item_code)).tuples().all())
+        .group_by(Donation.item_code)).all())
     needed = dict(db.session.execute(
         select(Need.item_code, func.sum(Need.quantity - Need.allocated)).join(Organisation)
         .where(verified, Need.status == NeedStatus.OPEN, Need.expires_on >= today())
-        .group_by(Need.item_code)).tuples().all())
+        .group_by(Need.item_code)).all())
     items = db.session.scalars(select(ItemType).order_by(ItemType.sort_order)).all()
     rows = [(item, offered.get(item.code, 0), needed.get(item.code, 0)) for item in items
             if offered.get(item.code) or needed.get(item.code)]

@@ -1,0 +1,167 @@
+"""Shared fixtures: an app on a fresh database per test, on SQLite or PostgreSQL.
+
+The suite runs on SQLite by default and on PostgreSQL when AIDREGISTRY_TEST_DATABASE_URL
+names a server (any database on it: the suite creates its own, one per xdist worker).
+SQLite tests copy a template database made once per worker; PostgreSQL tests share one
+database per worker and empty its tables after each test. The catalogue is loaded once.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from aidregistry.app import create_app
+from aidregistry.extensions import db
+from aidregistry.models import Base
+
+PG_URL = os.environ.get("AIDREGISTRY_TEST_DATABASE_URL", "")
+CATALOGUE_TABLES = ("item_type", "standard", "certification_equivalence")
+TEST_PASSWORD = "correct horse battery staple"
+CHEAP_HASH = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL' if PG_URL else 'SQLite'}"
+
+
+def base_config(url: str, gazetteer: Path) -> dict[str, Any]:
+    """Settings every test app shares."""
+    return {
+        "AIDREGISTRY_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-only-secret-key-that-is-long-enough-0123456789",
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_PARAMS": CHEAP_HASH,
+        "RATELIMIT_ENABLED": False,
+        "AIDREGISTRY_GAZETTEER_PATH": str(gazetteer),
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline place index, built once and shared by all workers."""
+    from aidregistry.geocoding.gazetteer import OfflineGazetteer
+
+    path = tmp_path_factory.getbasetemp().parent / "gazetteer.sqlite"
+    OfflineGazetteer(path).close()
+    return path
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _prepare_schema(url: str, gazetteer: Path, tmp: Path) -> None:
+    os.environ["AIDREGISTRY_INSTANCE_PATH"] = str(tmp / "instance-template")
+    app = create_app(base_config(url, gazetteer))
+    with app.app_context():
+        from aidregistry.services.catalogue import load_catalogue
+
+        Base.metadata.drop_all(db.engine)
+        Base.metadata.create_all(db.engine)
+        load_catalogue(db.session)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory, gazetteer_path: Path) -> str:
+    """SQLite: the path of a template file; PostgreSQL: the URL of this worker's database."""
+    tmp = tmp_path_factory.mktemp("db")
+    if not PG_URL:
+        template = tmp / "template.sqlite"
+        _prepare_schema(f"sqlite:///{template}", gazetteer_path, tmp)
+        return str(template)
+    server = make_url(PG_URL)
+    name = f"aidregistry_test_{_worker()}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = server.set(database=name).render_as_string(hide_password=False)
+    _prepare_schema(url, gazetteer_path, tmp)
+    return url
+
+
+def _truncate(url: str) -> None:
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name not in CATALOGUE_TABLES]
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh database for one test, with the catalogue loaded."""
+    if not PG_URL:
+        target = tmp_path / "test.sqlite"
+        shutil.copyfile(template_database, target)
+        yield f"sqlite:///{target}"
+        return
+    yield template_database
+    _truncate(template_database)
+
+
+@pytest.fixture
+def app_config(database_url: str, gazetteer_path: Path) -> dict[str, Any]:
+    """Settings for this test's app; tests may change them before using ``app``."""
+    return base_config(database_url, gazetteer_path)
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own application context, as a server does.
+
+    The test's own context (factories, queries) is committed before the request, so the
+    request sees it, and expired after, so the test sees what the request changed.
+    Without this, ``g`` (and Flask-Login's cached user) would leak between requests.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The application on this test's database, with an app context pushed."""
+    monkeypatch.setenv("AIDREGISTRY_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app(app_config)
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Any:
+    """The scoped session views use."""
+    return db.session
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:
+    """Sign in through the real form."""
+    return client.post("/auth/login", data={"email": email, "password": password})
