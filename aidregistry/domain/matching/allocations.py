@@ -31,7 +31,10 @@ class InfeasibleAllocationError(ValueError):
 
 
 def pair_routes(
-    offers: Sequence[Offer], needs: Sequence[Need], policy: Policy, o_idx: IntArray,
+    offers: Sequence[Offer],
+    needs: Sequence[Need],
+    policy: Policy,
+    o_idx: IntArray,
     n_idx: IntArray,
 ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """(km, unit cost, mode index, transit days) of the pairs; cost -1 where infeasible."""
@@ -43,8 +46,10 @@ def pair_routes(
         return np.asarray(values, dtype=dtype).reshape(-1)
 
     km = rounded_km(
-        col([o.lat for o in sel_o], float), col([o.lon for o in sel_o], float),
-        col([n.lat for n in sel_n], float), col([n.lon for n in sel_n], float),
+        col([o.lat for o in sel_o], float),
+        col([o.lon for o in sel_o], float),
+        col([n.lat for n in sel_n], float),
+        col([n.lon for n in sel_n], float),
     )
     cost, mode, days = best_routes(
         km,
@@ -74,25 +79,29 @@ def build_allocations(
         offer, need = offers[i], needs[j]
         key = (offer.standard, offer.certificates, need.accepted_standards, need.jurisdiction)
         if key not in notes:
-            decision = compatibility(
-                *key[:2], *key[2:], policy.run_date, standards, equivalences
-            )
+            decision = compatibility(*key[:2], *key[2:], policy.run_date, standards, equivalences)
             if decision is None:
                 raise InfeasibleAllocationError(f"{offer.id} → {need.id}: incompatible")
             notes[key] = None if decision.substitution is None else decision.note
         if cost[k] < 0:
             raise InfeasibleAllocationError(f"{offer.id} → {need.id}: cannot arrive in time")
-        out.append(Allocation(
-            offer.id, need.id, int(qty[k]), MODE_ORDER[int(mode[k])], int(km[k]),
-            int(cost[k]), int(days[k]), notes[key],
-        ))
+        out.append(
+            Allocation(
+                offer.id,
+                need.id,
+                int(qty[k]),
+                MODE_ORDER[int(mode[k])],
+                int(km[k]),
+                int(cost[k]),
+                int(days[k]),
+                notes[key],
+            )
+        )
     out.sort(key=lambda a: (a.need_id, a.offer_id))
     return out
 
 
-def totals_of(
-    needs: Sequence[Need], policy: Policy, allocations: Sequence[Allocation]
-) -> Totals:
+def totals_of(needs: Sequence[Need], policy: Policy, allocations: Sequence[Allocation]) -> Totals:
     """Weighted coverage, transport cost, unit·km and coverage per priority."""
     priority = {n.id: n.priority for n in needs}
     covered = dict.fromkeys(sorted(policy.priority_weights), 0)

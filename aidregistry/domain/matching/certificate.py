@@ -9,12 +9,15 @@ Offers without quantity and needs without demand take part in no pair and are sk
 
 Phase 1 (weighted uncovered, minimised), duals α ≥ 0 per offer, β per need:
     β_j ≤ weight_j,  β_j ≤ α_i on feasible pairs,  Σ d_j β_j − Σ s_i α_i = Σ weight_j · unmet_j.
-Phase 2 (transport, minimised, with unmet_L fixed per weight level L), duals α ≥ 0, β, γ:
+Phase 2 (transport, minimised, with unmet_L fixed per (group, weight level) L), duals α ≥ 0,
+β, γ:
     β_j ≤ γ_level(j),  β_j − α_i ≤ cost_ij on feasible pairs,
     Σ d_j β_j − Σ s_i α_i − Σ unmet_L γ_L = Σ quantity · unit cost.
 By weak LP duality each equality proves the allocation optimal for its phase; by the
 polymatroid property (see :mod:`.solver`), the phase 2 feasible set is exactly the set of
-weighted-coverage optima, so together they prove lexicographic optimality.
+weighted-coverage optima, so together they prove lexicographic optimality. The polymatroid
+argument is applied per certificate group, which is valid because the checker verifies that
+no feasible pair joins two groups.
 """
 
 from __future__ import annotations
@@ -73,8 +76,12 @@ def _dot(a: IntArray, b: IntArray) -> int:
 
 
 def _primal(
-    prep: Prepared, offers: Sequence[Offer], needs: Sequence[Need], compat: npt.NDArray[np.bool_],
-    allocations: Sequence[Allocation], problems: list[str],
+    prep: Prepared,
+    offers: Sequence[Offer],
+    needs: Sequence[Need],
+    compat: npt.NDArray[np.bool_],
+    allocations: Sequence[Allocation],
+    problems: list[str],
 ) -> _Primal:
     """Check every allocation's pair, quantity, mode and cost; sum per record."""
     o_pos = {o.id: i for i, o in enumerate(offers)}
@@ -89,8 +96,12 @@ def _primal(
     op, np_ = prep.o_place[o_idx], prep.n_place[n_idx]
     km = rounded_km(lat[op], lon[op], lat[np_], lon[np_])
     cost, mode, _ = best_routes(
-        km, prep.o_start[o_idx], prep.o_expiry[o_idx], prep.o_modes[o_idx],
-        prep.n_deadline[n_idx], prep.policy,
+        km,
+        prep.o_start[o_idx],
+        prep.o_expiry[o_idx],
+        prep.o_modes[o_idx],
+        prep.n_deadline[n_idx],
+        prep.policy,
     )
     if (qty <= 0).any():
         problems.append("allocation with a non-positive quantity")
@@ -133,18 +144,24 @@ def _extreme(group: IntArray, values: IntArray, n: int, lowest: bool) -> IntArra
 
 
 def _pair_violations(
-    prep: Prepared, compat: npt.NDArray[np.bool_], a: tuple[IntArray, IntArray],
+    prep: Prepared,
+    compat: npt.NDArray[np.bool_],
+    a: tuple[IntArray, IntArray],
     b: tuple[IntArray, IntArray],
-) -> tuple[int, int, int]:
-    """Count violated phase-1 and phase-2 pair constraints over all feasible pairs."""
+    labels: tuple[IntArray, IntArray],
+) -> tuple[int, int, int, int]:
+    """Count violated phase-1, phase-2 and group constraints over all feasible pairs."""
+    o_label, n_label = labels
     o_first, o_group = _groups(
-        [prep.o_place, prep.o_class, prep.o_modes, prep.o_start, prep.o_expiry],
+        [prep.o_place, prep.o_class, prep.o_modes, prep.o_start, prep.o_expiry, o_label],
         prep.o_supply > 0,
     )
-    n_first, n_group = _groups([prep.n_place, prep.n_class, prep.n_deadline], prep.n_demand > 0)
+    n_first, n_group = _groups(
+        [prep.n_place, prep.n_class, prep.n_deadline, n_label], prep.n_demand > 0
+    )
     a1, a2 = (_extreme(o_group, x, o_first.size, lowest=True) for x in a)
     b1, b2 = (_extreme(n_group, x, n_first.size, lowest=False) for x in b)
-    bad1 = bad2 = checked = 0
+    bad1 = bad2 = cross = checked = 0
     lat, lon = prep.place_lat, prep.place_lon
     for oc, nc in zip(*np.nonzero(compat), strict=True):
         og = np.flatnonzero(prep.o_class[o_first] == oc)
@@ -159,14 +176,19 @@ def _pair_violations(
             p = prep.o_place[oir][:, None]
             km = rounded_km(lat[p], lon[p], lat[q], lon[q])
             cost, _, _ = best_routes(
-                km, prep.o_start[oir][:, None], prep.o_expiry[oir][:, None],
-                prep.o_modes[oir][:, None], prep.n_deadline[nj][None, :], prep.policy,
+                km,
+                prep.o_start[oir][:, None],
+                prep.o_expiry[oir][:, None],
+                prep.o_modes[oir][:, None],
+                prep.n_deadline[nj][None, :],
+                prep.policy,
             )
             feasible = cost >= 0
             bad1 += int((feasible & (b1[ng][None, :] > a1[rows][:, None])).sum())
             bad2 += int((feasible & (b2[ng][None, :] - a2[rows][:, None] > cost)).sum())
+            cross += int((feasible & (o_label[oir][:, None] != n_label[nj][None, :])).sum())
             checked += int(feasible.sum())
-    return bad1, bad2, checked
+    return bad1, bad2, cross, checked
 
 
 def check_certificate(
@@ -189,19 +211,29 @@ def check_certificate(
     ):
         problems.append("certificate does not match the instance's size")
         return CheckReport(False, tuple(problems), 0, 0, 0, 0, 0)
-    a1, b1, a2, b2 = (np.asarray(v, np.int64).reshape(-1) for v in (c1.offer, c1.need,
-                                                                      c2.offer, c2.need))
+    a1, b1, a2, b2 = (
+        np.asarray(v, np.int64).reshape(-1) for v in (c1.offer, c1.need, c2.offer, c2.need)
+    )
     unmet = prep.n_demand - primal.covered
     weighted_unmet = _dot(prep.n_weight, unmet)
     bound1 = _dot(prep.n_demand, b1) - _dot(prep.o_supply, a1)
     gamma = _level_checks(prep, unmet, certificate, b2, problems)
+    if len(certificate.offer_group) != prep.n_offers or len(certificate.need_group) != prep.n_needs:
+        problems.append("certificate groups do not match the instance's size")
+        return CheckReport(False, tuple(problems), 0, 0, 0, 0, 0)
     bound2 = _dot(prep.n_demand, b2) - _dot(prep.o_supply, a2) - gamma
     transport = _dot(primal.qty, primal.cost)
     if ((a1 < 0) & (prep.o_supply > 0)).any() or ((a2 < 0) & (prep.o_supply > 0)).any():
         problems.append("negative offer price")
     if ((b1 > prep.n_weight) & (prep.n_demand > 0)).any():
         problems.append("phase 1 need price above the need's weight")
-    bad1, bad2, checked = _pair_violations(prep, compat, (a1, a2), (b1, b2))
+    labels = (
+        np.asarray(certificate.offer_group, np.int64).reshape(-1),
+        np.asarray(certificate.need_group, np.int64).reshape(-1),
+    )
+    bad1, bad2, cross, checked = _pair_violations(prep, compat, (a1, a2), (b1, b2), labels)
+    if cross:
+        problems.append(f"{cross} feasible pair groups cross two certificate groups")
     if bad1:
         problems.append(f"phase 1 dual infeasible on {bad1} pair groups")
     if bad2:
@@ -216,20 +248,26 @@ def check_certificate(
 
 
 def _level_checks(
-    prep: Prepared, unmet: IntArray, certificate: Certificate, b2: IntArray,
+    prep: Prepared,
+    unmet: IntArray,
+    certificate: Certificate,
+    b2: IntArray,
     problems: list[str],
 ) -> int:
-    """Check per-level unmet quantities and β ≤ γ; return Σ unmet_L · γ_L."""
-    levels = certificate.uncovered_by_level
-    gamma = certificate.phase2.level
+    """Check unmet quantities per (group, weight level) and β ≤ γ; return Σ unmet · γ."""
+    levels, gamma = certificate.uncovered_by_level, certificate.phase2.level
+    if len(certificate.need_group) != prep.n_needs:
+        return 0
+    group = np.asarray(certificate.need_group, np.int64).reshape(-1)
     total = 0
-    for weight in np.unique(prep.n_weight).tolist():
-        members = prep.n_weight == weight
-        if int(unmet[members].sum()) != levels.get(weight, -1) or weight not in gamma:
-            problems.append(f"uncovered quantity of weight level {weight} differs")
+    pairs = np.unique(np.stack([group, prep.n_weight], axis=1), axis=0).tolist()
+    for g, w in pairs:
+        members = (group == g) & (prep.n_weight == w)
+        key = (g, w)
+        if int(unmet[members].sum()) != levels.get(key, -1) or key not in gamma:
+            problems.append(f"uncovered quantity of group {g}, weight {w} differs")
             continue
-        live = members & (prep.n_demand > 0)
-        if (b2[live] > gamma[weight]).any():
-            problems.append(f"phase 2 need price above its level price (weight {weight})")
-        total += levels[weight] * gamma[weight]
+        if (b2[members & (prep.n_demand > 0)] > gamma[key]).any():
+            problems.append(f"phase 2 need price above its level price (group {g}, weight {w})")
+        total += levels[key] * gamma[key]
     return total

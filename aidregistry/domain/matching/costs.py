@@ -115,9 +115,7 @@ def best_routes(
         usable = ((modes >> rank) & 1).astype(bool) & (arrival <= deadline) & (arrival < expiry)
         cost = rule.cost_weight * km
         better = usable & (
-            (best_cost < 0)
-            | (cost < best_cost)
-            | ((cost == best_cost) & (days < best_days))
+            (best_cost < 0) | (cost < best_cost) | ((cost == best_cost) & (days < best_days))
         )
         best_cost = np.where(better, cost, best_cost)
         best_days = np.where(better, days, best_days)

@@ -60,13 +60,16 @@ def uncovered_needs(
         return []
     live = prep.o_supply > 0
     present = prep.o_class_keys[np.unique(prep.o_class[live])].any(axis=0)
-    compatible = (prep.n_class_keys[prep.n_class[short]] & present).any(axis=1)
-    reach = reachable_needs(net, np.flatnonzero(live).astype(np.int64))[short]
+    has_key = (prep.n_class_keys[prep.n_class[short]] & present).any(axis=1)
+    compatible = [bool(v) for v in np.atleast_1d(has_key)]
+    reach: list[bool] = reachable_needs(net, np.flatnonzero(live).astype(np.int64))[short].tolist()
     out = []
     for j, comp, feasible in zip(short.tolist(), compatible, reach, strict=True):
         reason = (
-            Reason.NO_COMPATIBLE_GOODS if not comp
-            else Reason.NONE_IN_TIME if not feasible
+            Reason.NO_COMPATIBLE_GOODS
+            if not comp
+            else Reason.NONE_IN_TIME
+            if not feasible
             else Reason.TAKEN_BY_HIGHER_PRIORITY
         )
         need = needs[j]

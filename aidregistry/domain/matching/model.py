@@ -137,26 +137,29 @@ class PhaseDuals:
     """Dual prices of one phase, aligned with the input order of offers and needs.
 
     ``offer`` (α ≥ 0) is the value of one more unit of an offer, ``need`` (β) the value of one
-    more unit of a need; ``level`` (γ, phase 2 only) maps a weight level to its price.
+    more unit of a need; ``level`` (γ, phase 2 only) maps (group, weight) to its price.
     """
 
     offer: tuple[int, ...]
     need: tuple[int, ...]
-    level: dict[int, int] = field(default_factory=dict)
+    level: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class Certificate:
     """Proof of lexicographic optimality.
 
+    Records are labelled with independent groups (no feasible pair crosses two groups).
     Phase 1 duals bound the weighted uncovered quantity from below; phase 2 duals bound the
-    transport cost from below among allocations that leave ``uncovered_by_level`` uncovered per
-    weight level. Check with :func:`aidregistry.domain.matching.certificate.check_certificate`.
+    transport cost from below among allocations that leave ``uncovered_by_level[(group,
+    weight)]`` uncovered. Check with :func:`aidregistry.domain.matching.check_certificate`.
     """
 
     phase1: PhaseDuals
     phase2: PhaseDuals
-    uncovered_by_level: dict[int, int]
+    uncovered_by_level: dict[tuple[int, int], int]
+    offer_group: tuple[int, ...]
+    need_group: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,22 +181,20 @@ def _transport(
         emit = valid & ~dominated
         emit[sel >= lo + step] = False
         r, c = np.nonzero(emit)
-        arcs.add(
-            sel[r] + origin.base, pos[r, c] + dest.offset, weight * km[origin.row[sel[r]], c]
-        )
+        arcs.add(sel[r] + origin.base, pos[r, c] + dest.offset, weight * km[origin.row[sel[r]], c])
 
 
-def _origin_block(
-    prep: Prepared, offers: IntArray, rank: int, dest: _Dest, state: _State
-) -> None:
+def _origin_block(prep: Prepared, offers: IntArray, rank: int, dest: _Dest, state: _State) -> None:
     """Origin ladders of the offers that provide one key and travel by one mode."""
     rule = prep.policy.modes[MODE_ORDER[rank]]
     places, place_of = np.unique(prep.o_place[offers], return_inverse=True)
     place_of = place_of.reshape(-1)
     lat, lon = prep.place_lat, prep.place_lon
     km = rounded_km(
-        lat[places][:, None], lon[places][:, None],
-        lat[dest.chain_place][None, :], lon[dest.chain_place][None, :],
+        lat[places][:, None],
+        lon[places][:, None],
+        lat[dest.chain_place][None, :],
+        lon[dest.chain_place][None, :],
     )
     transit = rule.handling_days + -(-km // rule.speed_km_per_day)
     start = prep.o_start[offers]

@@ -8,8 +8,9 @@ share a *place*. The whole speed of the matcher comes from how few of each there
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,7 @@ from aidregistry.domain.matching.model import Need, Offer, Policy
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+H = TypeVar("H", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -71,17 +73,17 @@ class Prepared:
         return int(self.n_demand.size)
 
 
-def _index(values: Sequence[object]) -> tuple[IntArray, list[object]]:
+def _index(values: Sequence[H]) -> tuple[IntArray, list[H]]:
     """Dense ids of hashable values, in order of first appearance."""
-    ids: dict[object, int] = {}
+    ids: dict[H, int] = {}
     out = np.fromiter((ids.setdefault(v, len(ids)) for v in values), np.int64, len(values))
     return out, list(ids)
 
 
 def _places(offers: Sequence[Offer], needs: Sequence[Need]) -> tuple[IntArray, FloatArray]:
     """Place ids of all records (offers first) and the coordinates of each place."""
-    lat = np.fromiter((r.lat for r in (*offers, *needs)), np.float64, len(offers) + len(needs))
-    lon = np.fromiter((r.lon for r in (*offers, *needs)), np.float64, len(offers) + len(needs))
+    lat = np.asarray([o.lat for o in offers] + [n.lat for n in needs], np.float64)
+    lon = np.asarray([o.lon for o in offers] + [n.lon for n in needs], np.float64)
     coords, inverse = np.unique(np.stack([lat, lon], axis=1), axis=0, return_inverse=True)
     return inverse.reshape(-1).astype(np.int64), coords
 
@@ -97,8 +99,8 @@ def prepare(
     run = policy.run_date
     o_class, o_cls = _index([(o.standard, o.certificates) for o in offers])
     n_class, n_cls = _index([(n.accepted_standards, n.jurisdiction) for n in needs])
-    o_keys = [offer_route_keys(s, c, run, standards, equivalences) for s, c in o_cls]  # type: ignore[misc]
-    n_keys = [need_route_keys(a, j, run, equivalences) for a, j in n_cls]  # type: ignore[misc]
+    o_keys = [offer_route_keys(s, c, run, standards, equivalences) for s, c in o_cls]
+    n_keys = [need_route_keys(a, j, run, equivalences) for a, j in n_cls]
     keys = sorted(set().union(*o_keys, *n_keys), key=repr)
     key_id = {k: i for i, k in enumerate(keys)}
     o_mat = np.zeros((len(o_keys), len(keys)), dtype=bool)
@@ -129,8 +131,8 @@ def prepare(
         n_priority=ints([n.priority for n in needs]),
         place_lat=np.ascontiguousarray(coords[:, 0]) if coords.size else np.zeros(0),
         place_lon=np.ascontiguousarray(coords[:, 1]) if coords.size else np.zeros(0),
-        offer_classes=tuple(o_cls),  # type: ignore[arg-type]
-        need_classes=tuple(n_cls),  # type: ignore[arg-type]
+        offer_classes=tuple(o_cls),
+        need_classes=tuple(n_cls),
         o_class_keys=o_mat,
         n_class_keys=n_mat,
         keys=tuple(keys),
