@@ -110,8 +110,8 @@ class OfflineGazetteer:
             if constraints is None:
                 continue
             for name in name_variants(reading.name):
-                found = self._db().execute(_BY_NAME, (name,)).fetchall()
-                rows = [_Row(*r) for r in found if _satisfies(_Row(*r), constraints)]
+                found = map(_Row._make, self._db().execute(_BY_NAME, (name,)))
+                rows = [row for row in found if _satisfies(row, constraints)]
                 if rows:
                     return [_to_place(r) for r in _ranked(rows, hint)[: max(limit, 0)]]
         return []
@@ -132,10 +132,7 @@ class OfflineGazetteer:
 
     def _qualifier_options(self, qualifier: str) -> set[Constraint]:
         sql = "SELECT cc, admin1_code FROM qualifier WHERE key = ?"
-        options = {(cc, code) for cc, code in self._db().execute(sql, (qualifier,))}
-        if not options and qualifier[-1:] in "省市县区州":  # "浙江省" -> "浙江"
-            options = {(cc, code) for cc, code in self._db().execute(sql, (qualifier[:-1],))}
-        return options
+        return {(cc, code) for cc, code in self._db().execute(sql, (qualifier,))}
 
     def reverse(self, lat: float, lon: float) -> Place | None:
         """The place at the coordinates within `max_reverse_km`, or None (raises if invalid).
@@ -161,7 +158,7 @@ class OfflineGazetteer:
 
     def _rows_in_window(self, lat: float, lon: float, window: float) -> list[_Row]:
         db = self._db()
-        return [_Row(*r) for box in _boxes(lat, lon, window) for r in db.execute(_IN_BOX, box)]
+        return [_Row._make(r) for box in _boxes(lat, lon, window) for r in db.execute(_IN_BOX, box)]
 
     def close(self) -> None:
         """Close this thread's connection (others close when their threads end)."""
