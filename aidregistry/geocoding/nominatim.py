@@ -20,6 +20,7 @@ from typing import Any
 
 from geopy.adapters import RequestsAdapter
 from geopy.exc import (
+    GeocoderParseError,
     GeocoderRateLimited,
     GeocoderServiceError,
     GeocoderTimedOut,
@@ -110,8 +111,11 @@ def _call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise GeocodingError("The online geocoder is refusing requests (rate limit).") from error
     except GeocoderUnavailable as error:
         raise GeocodingError("The online geocoder cannot be reached.") from error
-    except GeocoderServiceError as error:
-        # Also covers HTTP 5xx and a response that is not valid JSON (GeocoderParseError).
+    except GeocoderParseError as error:
+        raise GeocodingError(
+            "The online geocoder sent an answer that could not be read."
+        ) from error
+    except GeocoderServiceError as error:  # HTTP 5xx and other refusals
         raise GeocodingError("The online geocoder returned an error.") from error
     except GeopyError as error:
         raise GeocodingError("The online geocoder failed.") from error

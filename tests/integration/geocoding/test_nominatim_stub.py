@@ -80,7 +80,7 @@ def test_reverse_rejects_invalid_coordinates_without_a_request(
         ("status:429", "rate limit"),
         ("status:500", "returned an error"),
         ("status:503", "did not answer in time"),  # geopy reads 503 and 504 as timeouts
-        ("malformed", "returned an error"),
+        ("malformed", "could not be read"),
         ("sleep:1.0", "did not answer in time"),
     ],
 )
@@ -94,6 +94,12 @@ def test_failures_become_geocoding_errors(
     assert caught.value.message == str(caught.value)
     assert time.monotonic() - started < 0.9  # no retries, no waiting out the slow answer
     assert len(nominatim_stub.requests) == 1
+
+
+def test_a_result_without_coordinates_is_a_geocoding_error(nominatim_stub: NominatimStub) -> None:
+    nominatim_stub.search_results["Atlantis"] = [{"display_name": "Atlantis", "lat": None}]
+    with pytest.raises(GeocodingError, match="could not be read"):
+        _client(nominatim_stub).search("Atlantis")
 
 
 def test_a_dead_server_is_a_geocoding_error() -> None:
