@@ -98,7 +98,7 @@ def test_failures_become_geocoding_errors(
 
 def test_a_result_without_coordinates_is_a_geocoding_error(nominatim_stub: NominatimStub) -> None:
     nominatim_stub.search_results["Atlantis"] = [{"display_name": "Atlantis", "lat": None}]
-    with pytest.raises(GeocodingError, match="could not be read"):
+    with pytest.raises(GeocodingError, match="without coordinates"):
         _client(nominatim_stub).search("Atlantis")
 
 
