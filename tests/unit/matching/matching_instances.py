@@ -26,18 +26,51 @@ STANDARDS = {
     "EN14683-IIR": Standard("EN14683-IIR", "MASK_SURG", frozenset()),
 }
 EQUIVALENCES = (
-    Equivalence("NIOSH-N95", "GB2626-KN95", "US", date(2020, 4, 3), date(2020, 10, 15),
-                frozenset({"FDA_EUA"}), "KN95 under the FDA EUA of 3 April 2020"),
-    Equivalence("NIOSH-N95", "EN149-FFP2", "US", date(2020, 3, 28), None, frozenset(),
-                "FFP2 under the FDA EUA of 28 March 2020"),
-    Equivalence("EN149-FFP2", "GB2626-KN95", "*", date(2020, 3, 13), None, frozenset({"CE"}),
-                "KN95 accepted by market surveillance (EU 2020/403)"),
-    Equivalence("EN149-FFP2", "NIOSH-N95", "IT", date(2020, 3, 13), None, frozenset(),
-                "N95 accepted in Italy"),
+    Equivalence(
+        "NIOSH-N95",
+        "GB2626-KN95",
+        "US",
+        date(2020, 4, 3),
+        date(2020, 10, 15),
+        frozenset({"FDA_EUA"}),
+        "KN95 under the FDA EUA of 3 April 2020",
+    ),
+    Equivalence(
+        "NIOSH-N95",
+        "EN149-FFP2",
+        "US",
+        date(2020, 3, 28),
+        None,
+        frozenset(),
+        "FFP2 under the FDA EUA of 28 March 2020",
+    ),
+    Equivalence(
+        "EN149-FFP2",
+        "GB2626-KN95",
+        "*",
+        date(2020, 3, 13),
+        None,
+        frozenset({"CE"}),
+        "KN95 accepted by market surveillance (EU 2020/403)",
+    ),
+    Equivalence(
+        "EN149-FFP2",
+        "NIOSH-N95",
+        "IT",
+        date(2020, 3, 13),
+        None,
+        frozenset(),
+        "N95 accepted in Italy",
+    ),
 )
 CITIES = (
-    (31.23, 121.47), (30.59, 114.31), (22.54, 114.06),  # Shanghai, Wuhan, Shenzhen
-    (40.71, -74.01), (41.88, -87.63), (45.46, 9.19), (40.42, -3.70),  # NY, Chicago, Milan, Madrid
+    (31.23, 121.47),
+    (30.59, 114.31),
+    (22.54, 114.06),  # Shanghai, Wuhan, Shenzhen
+    (40.71, -74.01),
+    (41.88, -87.63),
+    (45.46, 9.19),
+    (40.42, -3.70),  # NY, Chicago, Milan, Madrid
 )
 CERTS = ("NMPA", "FDA_EUA", "FDA_510K", "CE", "NIOSH")
 JURISDICTIONS = ("US", "IT", "ES")
@@ -51,7 +84,11 @@ def _place(rng: random.Random, shared: bool) -> tuple[float, float]:
 
 
 def random_instance(
-    rng: random.Random, n_offers: int, n_needs: int, max_qty: int, shared: bool = True,
+    rng: random.Random,
+    n_offers: int,
+    n_needs: int,
+    max_qty: int,
+    shared: bool = True,
 ) -> tuple[list[Offer], list[Need], Policy]:
     """A random instance mixing standards, certificates, modes, dates and places."""
     run = rng.choice(RUN_DATES)
@@ -66,15 +103,37 @@ def random_instance(
         modes = frozenset(m for m in Mode if rng.random() < 0.5) or frozenset({Mode.SEA})
         avail = run + timedelta(days=rng.randint(-5, 20))
         expires = None if rng.random() < 0.6 else run + timedelta(days=rng.randint(0, 60))
-        offers.append(Offer(f"o{i}", STANDARDS[std].item, rng.randint(0, max_qty), std, certs,
-                            lat, lon, avail, modes, expires))
+        offers.append(
+            Offer(
+                f"o{i}",
+                STANDARDS[std].item,
+                rng.randint(0, max_qty),
+                std,
+                certs,
+                lat,
+                lon,
+                avail,
+                modes,
+                expires,
+            )
+        )
     needs = []
     for j in range(n_needs):
         lat, lon = _place(rng, shared)
         accepted = frozenset(rng.sample(list(STANDARDS), rng.randint(1, 2)))
-        needs.append(Need(f"n{j}", "ITEM", rng.randint(1, max_qty), accepted,
-                          rng.choice(JURISDICTIONS), rng.randint(1, 4),
-                          run + timedelta(days=rng.randint(-2, 45)), lat, lon))
+        needs.append(
+            Need(
+                f"n{j}",
+                "ITEM",
+                rng.randint(1, max_qty),
+                accepted,
+                rng.choice(JURISDICTIONS),
+                rng.randint(1, 4),
+                run + timedelta(days=rng.randint(-2, 45)),
+                lat,
+                lon,
+            )
+        )
     return offers, needs, policy
 
 
@@ -85,8 +144,18 @@ def feasible_pairs(
     out = {}
     for i, o in enumerate(offers):
         for j, n in enumerate(needs):
-            if compatibility(o.standard, o.certificates, n.accepted_standards, n.jurisdiction,
-                             policy.run_date, STANDARDS, EQUIVALENCES) is None:
+            if (
+                compatibility(
+                    o.standard,
+                    o.certificates,
+                    n.accepted_standards,
+                    n.jurisdiction,
+                    policy.run_date,
+                    STANDARDS,
+                    EQUIVALENCES,
+                )
+                is None
+            ):
                 continue
             route = pair_route(o, n, policy)
             if route is not None:
@@ -94,9 +163,7 @@ def feasible_pairs(
     return out
 
 
-def brute_force(
-    offers: Sequence[Offer], needs: Sequence[Need], policy: Policy
-) -> tuple[int, int]:
+def brute_force(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy) -> tuple[int, int]:
     """(max weighted coverage, min transport cost at that coverage) by enumeration."""
     pairs = sorted(feasible_pairs(offers, needs, policy).items())
     weights = [policy.weight(n.priority) for n in needs]
@@ -133,27 +200,33 @@ def full_graph_optimum(
     x = n_o + n_n
     big = sum(o.quantity for o in offers) + sum(n.quantity for n in needs) + 1
 
-    def run(unmet_tail: list[int], unmet_cost: list[int], pair_cost: bool,
-            extra: list[int]) -> tuple[int, list[int]]:
+    def run(
+        unmet_tail: list[int], unmet_cost: list[int], pair_cost: bool, extra: list[int]
+    ) -> tuple[int, list[int]]:
         solver = min_cost_flow.SimpleMinCostFlow()
         tails = [i for i, _ in pairs] + list(range(n_o)) + unmet_tail
         heads = [n_o + j for _, j in pairs] + [x] * n_o + [n_o + j for j in range(n_n)]
         costs = [c if pair_cost else 0 for c in pairs.values()] + [0] * n_o + unmet_cost
         arcs = solver.add_arcs_with_capacity_and_unit_cost(
-            np.array(tails, np.int32), np.array(heads, np.int32),
-            np.full(len(tails), big, np.int64), np.array(costs, np.int64))
+            np.array(tails, np.int32),
+            np.array(heads, np.int32),
+            np.full(len(tails), big, np.int64),
+            np.array(costs, np.int64),
+        )
         supplies = [o.quantity for o in offers] + [-n.quantity for n in needs] + extra
-        solver.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32),
-                                  np.array(supplies, np.int64))
+        solver.set_nodes_supplies(
+            np.arange(len(supplies), dtype=np.int32), np.array(supplies, np.int64)
+        )
         assert solver.solve() == solver.OPTIMAL
         flows = solver.flows(arcs)
-        return solver.optimal_cost(), [int(f) for f in flows[len(pairs) + n_o:]]
+        return solver.optimal_cost(), [int(f) for f in flows[len(pairs) + n_o :]]
 
     total_s, total_d = sum(o.quantity for o in offers), sum(n.quantity for n in needs)
     _, unmet = run([x] * n_n, weights, False, [total_d - total_s])
     unc = [sum(u for u, w in zip(unmet, weights, strict=True) if w == lv) for lv in levels]
     covered = total_d - sum(unc)
-    cost, _ = run([x + 1 + levels.index(w) for w in weights], [0] * n_n, True,
-                  [covered - total_s, *unc])
+    cost, _ = run(
+        [x + 1 + levels.index(w) for w in weights], [0] * n_n, True, [covered - total_s, *unc]
+    )
     coverage = sum(w * (n.quantity - u) for w, n, u in zip(weights, needs, unmet, strict=True))
     return coverage, cost

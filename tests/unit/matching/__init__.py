@@ -1,0 +1,1 @@
+"""Unit tests of the matcher: rules, optimality against brute force and references."""

@@ -1,0 +1,104 @@
+"""Optimality of the solver against brute force and against the full unreduced graph."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aidregistry.domain.certification import compatibility
+from aidregistry.domain.matching import check_certificate, solve
+from aidregistry.domain.matching.costs import pair_route
+from aidregistry.domain.matching.explain import reachable_needs
+from aidregistry.domain.matching.network import build_network
+from aidregistry.domain.matching.prepare import prepare
+from tests.unit.matching.matching_instances import (
+    EQUIVALENCES,
+    STANDARDS,
+    brute_force,
+    feasible_pairs,
+    full_graph_optimum,
+    random_instance,
+)
+
+
+def assert_feasible_and_certified(offers, needs, policy, result) -> None:
+    by_offer = {o.id: o for o in offers}
+    by_need = {n.id: n for n in needs}
+    for a in result.allocations:
+        o, n = by_offer[a.offer_id], by_need[a.need_id]
+        assert (
+            compatibility(
+                o.standard,
+                o.certificates,
+                n.accepted_standards,
+                n.jurisdiction,
+                policy.run_date,
+                STANDARDS,
+                EQUIVALENCES,
+            )
+            is not None
+        )
+        route = pair_route(o, n, policy)
+        assert route is not None
+        assert (route.unit_cost, route.mode, route.km) == (a.unit_cost, a.mode, a.km)
+    report = check_certificate(
+        offers, needs, STANDARDS, EQUIVALENCES, policy, result.allocations, result.certificate
+    )
+    assert report.ok, report.problems
+
+
+@settings(deadline=None, max_examples=400)
+@given(
+    seed=st.integers(0, 2**32),
+    n_offers=st.integers(0, 3),
+    n_needs=st.integers(0, 3),
+    shared=st.booleans(),
+)
+def test_matches_brute_force_on_small_instances(
+    seed: int, n_offers: int, n_needs: int, shared: bool
+) -> None:
+    offers, needs, policy = random_instance(random.Random(seed), n_offers, n_needs, 3, shared)
+    result = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    expected = brute_force(offers, needs, policy)
+    assert (result.totals.weighted_coverage, result.totals.transport_cost) == expected
+    assert_feasible_and_certified(offers, needs, policy, result)
+
+
+@settings(deadline=None, max_examples=60)
+@given(seed=st.integers(0, 2**32), shared=st.booleans())
+def test_reduced_network_reaches_exactly_the_feasible_pairs(seed: int, shared: bool) -> None:
+    offers, needs, policy = random_instance(random.Random(seed), 8, 8, 3, shared)
+    prep = prepare(offers, needs, STANDARDS, EQUIVALENCES, policy)
+    net = build_network(prep)
+    pairs = feasible_pairs(offers, needs, policy)
+    for i, o in enumerate(offers):
+        if o.quantity == 0:
+            continue
+        reach = reachable_needs(net, np.array([i], dtype=np.int64))
+        expected = [(i, j) in pairs and needs[j].quantity > 0 for j in range(len(needs))]
+        assert reach.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("seed", "size", "shared"),
+    [(1, 150, True), (2, 200, True), (3, 120, False), (4, 250, True), (5, 100, False)],
+)
+def test_matches_the_full_graph_reference_on_medium_instances(
+    seed: int, size: int, shared: bool
+) -> None:
+    offers, needs, policy = random_instance(random.Random(seed), size, size, 40, shared)
+    result = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    expected = full_graph_optimum(offers, needs, policy)
+    assert (result.totals.weighted_coverage, result.totals.transport_cost) == expected
+    assert_feasible_and_certified(offers, needs, policy, result)
+
+
+def test_parallel_components_give_the_same_optimum() -> None:
+    offers, needs, policy = random_instance(random.Random(7), 300, 300, 40, True)
+    one = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    two = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=2)
+    assert one.totals == two.totals
