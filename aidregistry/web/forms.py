@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -29,7 +30,16 @@ def as_choices(pairs: Any) -> list[SelectChoice]:
 
 
 class QuantityField(IntegerField):
-    """A whole number that may be typed with thousands separators ("1,000,000")."""
+    """A whole number that may be typed with thousands separators ("1,000,000").
+
+    A text input (not type=number, which refuses separators) with a numeric keyboard.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist and isinstance(valuelist[0], str):
