@@ -22,7 +22,10 @@ from aidregistry.geocoding.index_build import DEFAULT_MIN_POPULATION, ensure_ind
 @pytest.fixture(scope="session")
 def gazetteer_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of a current index over the default GeoNames cut-off (cities1000)."""
-    shared = tmp_path_factory.getbasetemp().parent / "aidregistry-gazetteer"
+    base = tmp_path_factory.getbasetemp()
+    # pytest-of-<user>/ holds every run's folders (and, under xdist, every worker's).
+    root = next((p for p in base.parents if p.name.startswith("pytest-of-")), base)
+    shared = root / "aidregistry-gazetteer"
     return ensure_index(shared / f"gazetteer-p{DEFAULT_MIN_POPULATION}.sqlite3")
 
 
