@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models; importing this package registers every table."""
 
 from aidregistry.models.allocation import Allocation, MatchRun
+from aidregistry.models.api_token import ApiScope, ApiToken
 from aidregistry.models.audit import AppendOnlyError, AuditEvent
 from aidregistry.models.base import Base
 from aidregistry.models.catalogue import CertificationEquivalence, ItemType, Standard
@@ -24,7 +25,8 @@ from aidregistry.models.records import MAX_QUANTITY, Donation, Need, need_standa
 from aidregistry.models.user import User
 
 __all__ = [
-    "MAX_QUANTITY", "Allocation", "AllocationStatus", "AppendOnlyError", "AuditEvent", "Base",
+    "MAX_QUANTITY", "Allocation", "AllocationStatus", "ApiScope", "ApiToken", "AppendOnlyError",
+    "AuditEvent", "Base",
     "CertificateKind", "CertificationEquivalence", "Confidence", "Donation", "DonationStatus",
     "GeocodeCacheEntry", "ItemType", "LocationPrecision", "MatchRun", "Mode", "Need",
     "NeedStatus", "OrgKind", "OrgRole", "Organisation", "OrganisationIdentifier", "ReasonCode",
