@@ -80,6 +80,8 @@ class NominatimStub:
 
 
 def handler_for(stub: NominatimStub) -> type[BaseHTTPRequestHandler]:
+    """A request handler class that logs each GET on `stub` and answers as it says."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             url = urlsplit(self.path)
