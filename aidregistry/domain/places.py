@@ -7,10 +7,12 @@ Pure Python on purpose (no Flask, SQLAlchemy or geopy): services and the matcher
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, get_args, runtime_checkable
 
 PlaceSource = Literal["geonames", "nominatim", "manual"]
+PLACE_SOURCES: tuple[PlaceSource, ...] = get_args(PlaceSource)
 
 LATITUDE_RANGE = (-90.0, 90.0)
 LONGITUDE_RANGE = (-180.0, 180.0)
@@ -59,6 +61,30 @@ class Place:
     geonameid: int | None = None
     source: PlaceSource = "geonames"
 
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict of every field (for a cache table or an API answer)."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Place:
+        """Rebuild a place from `to_dict` output, re-validating coordinates and source."""
+        if data.get("source") not in PLACE_SOURCES:
+            raise ValueError(f"Unknown place source: {data.get('source')!r}.")
+        point = parse_coordinates(data.get("lat"), data.get("lon"))
+        geonameid = data.get("geonameid")
+        return cls(
+            name=str(data["name"]),
+            admin1=_optional_text(data, "admin1"),
+            admin1_code=_optional_text(data, "admin1_code"),
+            country_code=_optional_text(data, "country_code"),
+            country_name=_optional_text(data, "country_name"),
+            lat=point.lat,
+            lon=point.lon,
+            population=int(data.get("population") or 0),
+            geonameid=None if geonameid is None else int(geonameid),
+            source=data["source"],
+        )
+
     @property
     def coordinates(self) -> Coordinates:
         """The place's position as validated `Coordinates`."""
@@ -74,6 +100,11 @@ class Place:
             if part and part not in seen:
                 seen.append(part)
         return ", ".join(seen)
+
+
+def _optional_text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None else str(value)
 
 
 def _as_float(value: object, what: str) -> float:

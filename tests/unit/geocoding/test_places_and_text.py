@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -64,6 +65,23 @@ def test_place_label_skips_unknown_and_repeated_parts() -> None:
     assert shanghai.label == "Shanghai, China"
     assert manual.label == "Depot 4"
     assert newark.coordinates == Coordinates(40.7, -74.2)
+
+
+def test_place_round_trips_through_json() -> None:
+    newark = Place(
+        "Newark", "New Jersey", "NJ", "US", "United States", 40.7, -74.2, 281944, 5101798
+    )
+    assert Place.from_dict(json.loads(json.dumps(newark.to_dict()))) == newark
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"source": "guess"}, "Unknown place source"), ({"lat": "NaN"}, "finite")],
+)
+def test_place_from_bad_dict_is_refused(change: dict[str, object], message: str) -> None:
+    data = {**Place("X", None, None, None, None, 1.0, 2.0).to_dict(), **change}
+    with pytest.raises(ValueError, match=message):
+        Place.from_dict(data)
 
 
 def test_haversine() -> None:
