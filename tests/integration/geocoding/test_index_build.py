@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -111,3 +112,20 @@ def test_readers_in_many_threads(gazetteer: OfflineGazetteer) -> None:
         names = list(pool.map(lambda q: gazetteer.search(q)[0].name, queries))
     assert names[:5] == ["Newark", "Ningbo", "Milan", "York", "Liège"]
     assert names == names[:5] * 40
+
+
+def test_a_forked_worker_opens_its_own_connection(gazetteer: OfflineGazetteer) -> None:
+    # gunicorn --preload forks workers from a parent that may have used the gazetteer.
+    assert gazetteer.search("Milano")[0].name == "Milan"
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, then leave without pytest's cleanup
+        try:
+            os.write(write_end, gazetteer.search("宁波")[0].name.encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as answer:
+        assert answer.read() == b"Ningbo"
+    assert gazetteer.search("Liège")[0].country_code == "BE"  # the parent's connection is intact
