@@ -22,13 +22,27 @@ from aidregistry.models.enums import (
 from aidregistry.models.geocode import GeocodeCacheEntry
 from aidregistry.models.organisation import Organisation, OrganisationIdentifier
 from aidregistry.models.records import MAX_QUANTITY, Donation, Need, need_standard
+from aidregistry.models.shipment import (
+    CustomsState,
+    Receipt,
+    ReceiptDecision,
+    ReceivedCondition,
+    Shipment,
+    ShipmentEvent,
+    ShipmentLeg,
+    ShipmentLine,
+    ShipmentStatus,
+)
 from aidregistry.models.user import User
 
 __all__ = [
     "MAX_QUANTITY", "Allocation", "AllocationStatus", "ApiScope", "ApiToken", "AppendOnlyError",
     "AuditEvent", "Base",
-    "CertificateKind", "CertificationEquivalence", "Confidence", "Donation", "DonationStatus",
+    "CertificateKind", "CertificationEquivalence", "Confidence", "CustomsState", "Donation",
+    "DonationStatus",
     "GeocodeCacheEntry", "ItemType", "LocationPrecision", "MatchRun", "Mode", "Need",
     "NeedStatus", "OrgKind", "OrgRole", "Organisation", "OrganisationIdentifier", "ReasonCode",
-    "Standard", "User", "UserRole", "VerificationState", "need_standard",
+    "Receipt", "ReceiptDecision", "ReceivedCondition", "Shipment", "ShipmentEvent", "ShipmentLeg",
+    "ShipmentLine", "ShipmentStatus", "Standard", "User", "UserRole", "VerificationState",
+    "need_standard",
 ]
