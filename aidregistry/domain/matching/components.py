@@ -25,6 +25,8 @@ from aidregistry.domain.matching.prepare import Prepared
 
 IntArray = npt.NDArray[np.int64]
 PARALLEL_MIN_ARCS = 200_000  # below this, starting worker processes costs more than it saves
+COLGEN_MIN_ARCS = 100_000  # below this, one solve on the whole component is faster
+SEED_PER_NODE = 4
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Component:
     supply: IntArray  # offers
     demand: IntArray  # needs
     weight: IntArray  # needs
+    transport: npt.NDArray[np.bool_]  # which of the arcs are transport arcs
 
 
 @dataclass(frozen=True)
@@ -108,13 +111,27 @@ def _component(prep: Prepared, net: Network, g: int, nodes: IntArray, arcs: IntA
         supply=prep.o_supply[offers],
         demand=prep.n_demand[needs],
         weight=prep.n_weight[needs],
+        transport=(arcs >= net.transport_start) & (arcs < net.transport_start + net.transport_arcs),
     )
 
 
 def _phase(
-    c: Component, cost: IntArray, src: IntArray, unmet_cost: IntArray, extra: IntArray
+    c: Component,
+    cost: IntArray,
+    src: IntArray,
+    unmet_cost: IntArray,
+    extra: IntArray,
+    carried: IntArray | None = None,
 ) -> tuple[IntArray, IntArray, int]:
-    """Solve one phase with a slack node X (and level nodes after it); flows and potentials."""
+    """Solve one phase with a slack node X (and level nodes after it); flows and potentials.
+
+    Small components are solved whole. Big ones by column generation over the transport
+    arcs: solve on a subset, price every transport arc with the potentials, add the arcs
+    with negative reduced cost, repeat; when none is left the potentials are dual feasible
+    on the whole network and the subset's optimum is the network's optimum. Only phase 2
+    (given ``carried``, the phase 1 flow, which keeps its first subset feasible at the fixed
+    coverage) uses it.
+    """
     n, x = c.nodes.size, c.nodes.size
     offers = np.arange(c.n_offers, dtype=np.int64)
     needs = np.arange(c.need_start, n, dtype=np.int64)
@@ -125,9 +142,43 @@ def _phase(
     supply[offers], supply[needs], supply[n:] = c.supply, -c.demand, extra
     # Capacities never bind (flows are bounded by supplies), which keeps the duals clean.
     cap = np.full(tail.size, int(np.abs(supply).sum()) + 1, dtype=np.int64)
-    flow = solve_flow(supply.size, tail, head, cap, costs, supply)
-    pot = potentials(supply.size, tail, head, costs, flow, cap)
-    return flow, pot - pot[x], c.tail.size + c.n_offers
+    transport = np.concatenate([c.transport, np.zeros(tail.size - c.tail.size, dtype=bool)])
+    active = ~transport
+    if carried is None or transport.sum() <= COLGEN_MIN_ARCS:
+        active |= transport  # phase 1 prices nothing by distance: column generation would crawl
+    else:
+        active |= _seed(tail, head, costs, transport)
+        active[: carried.size] |= carried > 0
+    while True:
+        sel = np.flatnonzero(active)
+        flow = np.zeros(tail.size, dtype=np.int64)
+        flow[sel] = solve_flow(supply.size, tail[sel], head[sel], cap[sel], costs[sel], supply)
+        pot = potentials(supply.size, tail[sel], head[sel], costs[sel], flow[sel], cap[sel])
+        out = np.flatnonzero(~active)
+        reduced = costs[out] + pot[tail[out]] - pot[head[out]]
+        negative = out[reduced < 0]
+        if negative.size == 0:
+            return flow, pot - pot[x], c.tail.size + c.n_offers
+        budget = max(sel.size // 2, 10_000)
+        if negative.size > budget:
+            order = np.argpartition(reduced[reduced < 0], budget)[:budget]
+            negative = negative[order]
+        active[negative] = True
+
+
+def _seed(
+    tail: IntArray, head: IntArray, cost: IntArray, transport: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """The few cheapest transport arcs out of every tail and into every head."""
+    arcs = np.flatnonzero(transport)
+    keep = np.zeros(tail.size, dtype=bool)
+    for end in (tail, head):
+        order = arcs[np.lexsort((cost[arcs], end[arcs]))]
+        ends = end[order]
+        first = np.searchsorted(ends, ends, side="left")
+        rank = np.arange(order.size) - first
+        keep[order[rank < SEED_PER_NODE]] = True
+    return keep
 
 
 def solve_component(c: Component) -> ComponentSolution:
@@ -144,7 +195,9 @@ def solve_component(c: Component) -> ComponentSolution:
     unc = np.bincount(level, weights=unmet, minlength=weights.size).astype(np.int64)
     covered = int(c.demand.sum() - unc.sum())
     extra = np.concatenate([[covered - int(c.supply.sum())], unc]).astype(np.int64)
-    flow2, pot2, _ = _phase(c, c.cost, n + 1 + level, np.zeros(n_needs, np.int64), extra)
+    flow2, pot2, _ = _phase(
+        c, c.cost, n + 1 + level, np.zeros(n_needs, np.int64), extra, flow1[: c.tail.size]
+    )
     return ComponentSolution(
         group=c.group,
         flow=flow2[: c.tail.size],

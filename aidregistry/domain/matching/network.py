@@ -67,6 +67,7 @@ class Network:
     tail: IntArray
     head: IntArray
     cost: IntArray
+    transport_start: int  # transport arcs are tail[transport_start : +transport_arcs]
     transport_arcs: int
 
 
@@ -261,5 +262,6 @@ def build_network(prep: Prepared) -> Network:
         tail=np.concatenate([o_t, t_t, d_t]),
         head=np.concatenate([o_h, t_h, d_h]),
         cost=np.concatenate([o_c, t_c, d_c]),
+        transport_start=int(o_t.size),
         transport_arcs=int(t_t.size),
     )

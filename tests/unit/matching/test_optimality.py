@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aidregistry.domain.certification import compatibility
-from aidregistry.domain.matching import check_certificate, solve
+from aidregistry.domain.matching import check_certificate, components, solve
 from aidregistry.domain.matching.costs import pair_route
 from aidregistry.domain.matching.explain import reachable_needs
 from aidregistry.domain.matching.network import build_network
@@ -102,3 +102,17 @@ def test_parallel_components_give_the_same_optimum() -> None:
     one = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
     two = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=2)
     assert one.totals == two.totals
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_column_generation_reaches_the_same_certified_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Force phase 2's column generation on a medium instance, from a one-arc seed."""
+    monkeypatch.setattr(components, "COLGEN_MIN_ARCS", 0)
+    monkeypatch.setattr(components, "SEED_PER_NODE", 1)
+    offers, needs, policy = random_instance(random.Random(seed), 200, 200, 40, True)
+    result = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    expected = full_graph_optimum(offers, needs, policy)
+    assert (result.totals.weighted_coverage, result.totals.transport_cost) == expected
+    assert_feasible_and_certified(offers, needs, policy, result)
