@@ -337,7 +337,9 @@ def run_aidregistry(inst: tuple[Any, ...], out: dict[str, Any]) -> tuple[int, in
     """AidRegistry's exact solver; the certificate is checked afterwards (timed apart)."""
     from aidregistry.domain.matching import check_certificate, solve
 
+    t = time.perf_counter()
     result = solve(*inst)
+    out["solve_s"] = time.perf_counter() - t
     out["stats"] = result.stats
     out["peak_solve_mib"] = _peak_mib()
     t = time.perf_counter()
@@ -523,7 +525,8 @@ def worker(method: str, n: int, seed: int) -> None:
     out["peak_reset"] = _reset_peak()
     t = time.perf_counter()
     cover, cost = METHODS[method](inst, out)
-    out["wall_s"] = time.perf_counter() - t
+    # The wall time of the solver excludes its certificate check, which is reported apart.
+    out["wall_s"] = out.get("solve_s", time.perf_counter() - t)
     out["peak_mib"] = _peak_mib()
     out["weighted_coverage"], out["transport_cost"] = cover, cost
     print(json.dumps(out))

@@ -8,6 +8,7 @@ certificate on the original offer × need pairs without trusting the solver. See
 """
 
 from aidregistry.domain.matching.certificate import CheckReport, check_certificate
+from aidregistry.domain.matching.explain import explain_allocation
 from aidregistry.domain.matching.model import (
     Allocation,
     Certificate,
@@ -23,6 +24,7 @@ from aidregistry.domain.matching.model import (
     Uncovered,
 )
 from aidregistry.domain.matching.solver import solve
+from aidregistry.domain.matching.suggest import Suggestion, SuggestionIndex
 
 __all__ = [
     "Allocation",
@@ -36,8 +38,11 @@ __all__ = [
     "PhaseDuals",
     "Policy",
     "Reason",
+    "Suggestion",
+    "SuggestionIndex",
     "Totals",
     "Uncovered",
     "check_certificate",
+    "explain_allocation",
     "solve",
 ]
