@@ -17,6 +17,11 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (assets, public, auth, account, donations, needs, coordination):
         app.register_blueprint(blueprint)
+    from aidregistry.web.account.tokens import bp as tokens
+    from aidregistry.web.api import api_blueprint
+
+    app.register_blueprint(tokens)
+    app.register_blueprint(api_blueprint())
     register_template_helpers(app)
 
 
