@@ -248,7 +248,7 @@ def _apply_leg(leg: ShipmentLeg, data: LegInput) -> None:
     leg.gross_weight_kg = data.gross_weight_kg
     for end in ("origin", "destination"):
         place: Place = getattr(data, end)
-        text = clean_text(getattr(data, f"{end}clean_text"), f"{end}-place") or place.name
+        text = clean_text(getattr(data, f"{end}_text"), f"{end}-place") or place.name
         setattr(leg, end, text[:TEXT_LENGTH])
         setattr(leg, f"{end}_country", place.country_code)
         setattr(leg, f"{end}_lat", place.lat)

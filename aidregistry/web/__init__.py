@@ -22,6 +22,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(tokens)
     app.register_blueprint(api_blueprint())
+    from aidregistry.web.shipments.views import bp as shipments
+
+    app.register_blueprint(shipments)
     register_template_helpers(app)
 
 

@@ -1,0 +1,1 @@
+"""Shipments: recording, legs, status changes and receipts."""

@@ -1,0 +1,292 @@
+"""Shipments: the list, one shipment, recording, legs, status changes and the receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from aidregistry.extensions import db
+from aidregistry.models import (
+    Organisation,
+    Shipment,
+    ShipmentLeg,
+    ShipmentStatus,
+    VerificationState,
+)
+from aidregistry.permissions import Permission, permission_required
+from aidregistry.services import receipts, shipments
+from aidregistry.services.errors import ServiceError
+from aidregistry.web.forms import resolve_place, version_of
+from aidregistry.web.pagination import paginate
+from aidregistry.web.shipments.forms import (
+    STATUS_LABELS,
+    LegForm,
+    ReceiptForm,
+    ShipmentForm,
+    StatusForm,
+)
+
+bp = Blueprint("shipments", __name__, url_prefix="/shipments")
+
+
+@bp.app_template_global()
+def shipment_lines(record: Any) -> list[Any]:
+    """Shipment lines of a donation or need that the reader may see (for their pages)."""
+    return [line for line in shipments.shipments_of(db.session, record)
+            if shipments.may_view(current_user, line.shipment)]
+
+
+@bp.app_template_global()
+def shipment_status_label(status: ShipmentStatus) -> str:
+    """The status in the reader's language."""
+    return str(STATUS_LABELS[status.value])
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Shipments the reader may see: public ones, plus their own organisation's."""
+    donor, recipient = aliased(Organisation), aliased(Organisation)
+    public = (donor.state == VerificationState.VERIFIED) & (
+        recipient.state == VerificationState.VERIFIED)
+    query = (select(Shipment).join(donor, Shipment.donor_id == donor.id)
+             .join(recipient, Shipment.recipient_id == recipient.id)
+             .order_by(Shipment.id.desc()))
+    if not (current_user.is_authenticated and current_user.is_coordinator):
+        own = current_user.organisation_id if current_user.is_authenticated else -1
+        query = query.where(or_(public, Shipment.donor_id == own, Shipment.recipient_id == own))
+    return render_template("shipments/index.html", page=paginate(query))
+
+
+def _visible(shipment_id: int) -> Shipment:
+    shipment = db.session.get(Shipment, shipment_id)
+    if shipment is None or not shipments.may_view(current_user, shipment):
+        abort(404)  # nothing of an unverified organisation is public
+    return shipment
+
+
+def _own(shipment_id: int, allowed: Any) -> Shipment:
+    shipment = db.session.get(Shipment, shipment_id)
+    if shipment is None:
+        abort(404)
+    if not allowed(current_user, shipment):
+        abort(403)
+    return shipment
+
+
+@bp.get("/<int:shipment_id>")
+def detail(shipment_id: int) -> ResponseReturnValue:
+    """Lines, legs with planned and actual dates, the timeline and the receipt."""
+    shipment = _visible(shipment_id)
+    party = current_user.is_authenticated and (
+        current_user.is_coordinator
+        or current_user.organisation_id in (shipment.donor_id, shipment.recipient_id))
+    return render_template("shipments/detail.html", shipment=shipment, party=party,
+                           may_ship=shipments.may_ship(current_user, shipment)
+                           and shipment.status in shipments.TRANSITIONS,
+                           may_receive=shipments.may_receive(current_user, shipment)
+                           and shipment.receipt is None
+                           and shipment.status in shipments.RECEIVABLE)
+
+
+def field_error(form: Any, exc: ServiceError, line_index: list[int] | None = None) -> None:
+    """Attach a service error to the field it names ("lines-2-quantity", "origin-place")."""
+    target: Any = form
+    for part in (exc.field or "").split("-"):
+        if part.isdigit() and hasattr(target, "entries"):
+            position = int(part)
+            target = target.entries[line_index[position] if line_index else position].form
+        elif part and target is not None:
+            target = getattr(target, part, None)
+    if target is not None and target is not form and isinstance(
+            getattr(target, "errors", None), list):
+        target.errors = [*target.errors, exc.message]
+        return
+    flash(exc.message, "danger")
+
+
+def _leg_input(form: Any) -> shipments.LegInput | None:
+    origin = resolve_place(form.origin.form)
+    destination = resolve_place(form.destination.form)
+    if origin is None or destination is None:
+        return None
+    return shipments.LegInput(
+        mode=form.mode.data, origin=origin, origin_text=form.origin.form.place.data,
+        destination=destination, destination_text=form.destination.form.place.data,
+        carrier=form.carrier.data, reference=form.reference.data,
+        gross_weight_kg=form.gross_weight_kg.data, planned_departure=form.planned_departure.data,
+        actual_departure=form.actual_departure.data, planned_arrival=form.planned_arrival.data,
+        actual_arrival=form.actual_arrival.data, customs=form.customs.data)
+
+
+def _offer_lines(form: ShipmentForm) -> dict[str, Any]:
+    """Fill one line per shippable allocation; returns the allocations by id."""
+    offered = {str(a.id): a for a in shipments.shippable_allocations(db.session, current_user)}
+    if not form.is_submitted():
+        chosen = request.args.get("allocation", "")
+        for allocation_id, allocation in offered.items():
+            left = allocation.quantity - shipments.on_shipments(db.session, allocation.id)
+            form.lines.append_entry({"allocation_id": allocation_id, "quantity": left,
+                                     "include": allocation_id == chosen or len(offered) == 1})
+    return offered
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.SHIPMENT_RECORD)
+def new() -> ResponseReturnValue:
+    """Record a shipment of accepted or confirmed allocations, with its first leg."""
+    form = ShipmentForm()
+    offered = _offer_lines(form)
+    if form.validate_on_submit():
+        leg = _leg_input(form)
+        ticked = [i for i, e in enumerate(form.lines.entries) if e.form.include.data]
+        lines = [shipments.LineInput(_int(form.lines.entries[i].form.allocation_id.data),
+                                     form.lines.entries[i].form.quantity.data) for i in ticked]
+        if leg is not None:
+            try:
+                shipment = shipments.record_shipment(db.session, current_user, lines, leg,
+                                                     form.notes.data)
+            except ServiceError as exc:
+                db.session.rollback()
+                field_error(form, exc, ticked)
+            else:
+                db.session.commit()
+                flash(_("The shipment is recorded."), "success")
+                return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+    return render_template("shipments/new.html", form=form, offered=offered)
+
+
+def _int(raw: Any) -> int:
+    return int(raw) if str(raw or "").isdigit() else 0
+
+
+def _render_leg(form: LegForm, shipment: Shipment, leg: ShipmentLeg | None) -> ResponseReturnValue:
+    return render_template("shipments/leg.html", form=form, shipment=shipment, leg=leg)
+
+
+@bp.route("/<int:shipment_id>/legs/new", methods=["GET", "POST"])
+@login_required
+def leg_new(shipment_id: int) -> ResponseReturnValue:
+    """Add the next leg, such as hub → destination."""
+    shipment = _own(shipment_id, shipments.may_ship)
+    form = LegForm()
+    if not form.is_submitted():
+        form.version.data = str(shipment.version)
+        if shipment.legs:
+            last = shipment.legs[-1]
+            form.origin.form.place.data = last.destination
+            form.origin.form.lat.data = last.destination_lat
+            form.origin.form.lon.data = last.destination_lon
+    elif form.validate():
+        return _save_leg(form, shipment, None)
+    return _render_leg(form, shipment, None)
+
+
+def _save_leg(form: LegForm, shipment: Shipment, leg: ShipmentLeg | None) -> ResponseReturnValue:
+    data = _leg_input(form)
+    if data is not None:
+        try:
+            if leg is None:
+                shipments.add_leg(db.session, current_user, shipment, data, version_of(form))
+            else:
+                shipments.edit_leg(db.session, current_user, leg, data, version_of(form))
+        except ServiceError as exc:
+            db.session.rollback()
+            field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The leg is saved."), "success")
+            return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+    return _render_leg(form, shipment, leg)
+
+
+@bp.route("/<int:shipment_id>/legs/<int:leg_id>/edit", methods=["GET", "POST"])
+@login_required
+def leg_edit(shipment_id: int, leg_id: int) -> ResponseReturnValue:
+    """Correct a leg or add what became known: actual dates, customs, the waybill."""
+    shipment = _own(shipment_id, shipments.may_ship)
+    leg = db.session.get(ShipmentLeg, leg_id)
+    if leg is None or leg.shipment_id != shipment.id:
+        abort(404)
+    form = LegForm(obj=leg)
+    if not form.is_submitted():
+        form.version.data = str(shipment.version)
+        for end in ("origin", "destination"):
+            sub = getattr(form, end).form
+            sub.place.data = getattr(leg, end)
+            sub.lat.data, sub.lon.data = getattr(leg, f"{end}_lat"), getattr(leg, f"{end}_lon")
+        form.mode.data, form.customs.data = leg.mode.value, leg.customs.value
+    elif form.validate():
+        return _save_leg(form, shipment, leg)
+    return _render_leg(form, shipment, leg)
+
+
+@bp.route("/<int:shipment_id>/status", methods=["GET", "POST"])
+@login_required
+def status(shipment_id: int) -> ResponseReturnValue:
+    """Move the shipment on: in transit, at a hub, arrived; or cancel or return it."""
+    shipment = _own(shipment_id, shipments.may_ship)
+    form = StatusForm()
+    allowed = sorted(shipments.TRANSITIONS.get(shipment.status, ()), key=list(ShipmentStatus).index)
+    form.status.choices = [(s.value, str(STATUS_LABELS[s.value])) for s in allowed]
+    if not form.is_submitted():
+        form.version.data = str(shipment.version)
+    elif form.validate():
+        try:
+            shipments.change_status(db.session, current_user, shipment, shipments.StatusInput(
+                form.status.data, form.occurred_on.data, bool(form.is_planned.data),
+                form.document_ref.data, form.note.data), version_of(form))
+        except ServiceError as exc:
+            db.session.rollback()
+            field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The shipment is now %(status)s.",
+                    status=shipment_status_label(shipment.status)), "success")
+            return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+    return render_template("shipments/status.html", form=form, shipment=shipment)
+
+
+def _fill_receipt(form: ReceiptForm, shipment: Shipment) -> None:
+    form.version.data = str(shipment.version)
+    for line in shipment.lines:
+        form.lines.append_entry({"line_id": str(line.id), "quantity_received": line.quantity})
+
+
+@bp.route("/<int:shipment_id>/receipt", methods=["GET", "POST"])
+@login_required
+def receipt(shipment_id: int) -> ResponseReturnValue:
+    """The recipient says what arrived, in what condition, and accepts or rejects it."""
+    shipment = _own(shipment_id, shipments.may_receive)
+    form = ReceiptForm()
+    if not form.is_submitted():
+        _fill_receipt(form, shipment)
+    elif form.validate():
+        try:
+            receipts.confirm_receipt(db.session, current_user, shipment, _receipt_input(form),
+                                     version_of(form))
+        except ServiceError as exc:
+            db.session.rollback()
+            field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The receipt is recorded."), "success")
+            return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+    lines = {line.id: line for line in shipment.lines}
+    return render_template("shipments/receipt.html", form=form, shipment=shipment, lines=lines,
+                           receivable=shipment.status in shipments.RECEIVABLE
+                           and shipment.receipt is None)
+
+
+def _receipt_input(form: ReceiptForm) -> receipts.ReceiptInput:
+    return receipts.ReceiptInput(
+        received_on=form.received_on.data, document_ref=form.document_ref.data,
+        note=form.note.data, lines=[receipts.ReceiptLineInput(
+            _int(entry.form.line_id.data), entry.form.quantity_received.data,
+            entry.form.condition.data, entry.form.decision.data, entry.form.inspection_note.data)
+            for entry in form.lines.entries])
