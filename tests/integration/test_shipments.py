@@ -23,6 +23,7 @@ from aidregistry.models import (
     ShipmentStatus,
     User,
 )
+from aidregistry.models.base import today
 from aidregistry.services import receipts, shipments
 from aidregistry.services.errors import Conflict, NotAllowed, ServiceError
 from tests.factories import DonationFactory, NeedFactory, coordinator, member
@@ -177,7 +178,7 @@ def test_invalid_quantities_store_nothing(db_session: Any, parties: dict[str, An
      "planned_arrival"),
     ({"actual_departure": date(2020, 3, 14), "actual_arrival": date(2020, 3, 13)},
      "actual_arrival"),
-    ({"actual_arrival": date.today() + timedelta(days=5)}, "actual_arrival"),
+    ({"actual_arrival": today() + timedelta(days=5)}, "actual_arrival"),
     ({"gross_weight_kg": math.nan}, "gross_weight_kg"),
     ({"gross_weight_kg": math.inf}, "gross_weight_kg"),
     ({"gross_weight_kg": -1.0}, "gross_weight_kg"),
@@ -212,8 +213,9 @@ def test_only_own_allocations_and_one_recipient(db_session: Any, parties: dict[s
         shipments.record_shipment(db_session, parties["donor"],
                                   [shipments.LineInput(proposed.id, 10)])
     staff = coordinator()
-    assert shipments.record_shipment(db_session, staff, [
-        shipments.LineInput(parties["allocation"].id, 10)]).donor_id == parties["donor"].organisation_id
+    by_staff = shipments.record_shipment(db_session, staff,
+                                         [shipments.LineInput(parties["allocation"].id, 10)])
+    assert by_staff.donor_id == parties["donor"].organisation_id
 
 
 def test_status_rules(db_session: Any, parties: dict[str, Any]) -> None:

@@ -41,7 +41,8 @@ STATUS_LABELS = {
 CONDITION_CHOICES = as_choices([("good", _l("Good")), ("damaged", _l("Damaged")),
                                 ("failed_inspection", _l("Failed inspection"))])
 DECISION_CHOICES = as_choices([("accepted", _l("Accepted")), ("rejected", _l("Rejected"))])
-WHOLE = _l("Enter a whole number, such as 20000.")
+LABELS = {choice.value: choice.label for choices in (
+    MODE_CHOICES, CUSTOMS_CHOICES, CONDITION_CHOICES, DECISION_CHOICES) for choice in choices}
 
 
 def _reference(label: Any, description: Any = None) -> StringField:

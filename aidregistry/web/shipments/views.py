@@ -22,9 +22,10 @@ from aidregistry.models import (
 from aidregistry.permissions import Permission, permission_required
 from aidregistry.services import receipts, shipments
 from aidregistry.services.errors import ServiceError
-from aidregistry.web.forms import resolve_place, version_of
+from aidregistry.web.forms import as_choices, resolve_place, version_of
 from aidregistry.web.pagination import paginate
 from aidregistry.web.shipments.forms import (
+    LABELS,
     STATUS_LABELS,
     LegForm,
     ReceiptForm,
@@ -46,6 +47,13 @@ def shipment_lines(record: Any) -> list[Any]:
 def shipment_status_label(status: ShipmentStatus) -> str:
     """The status in the reader's language."""
     return str(STATUS_LABELS[status.value])
+
+
+@bp.app_template_global()
+def shipment_label(value: Any) -> str:
+    """A mode, customs state, condition or decision in the reader's language."""
+    raw = getattr(value, "value", value)
+    return str(LABELS.get(raw, raw))
 
 
 @bp.get("/")
@@ -233,7 +241,7 @@ def status(shipment_id: int) -> ResponseReturnValue:
     shipment = _own(shipment_id, shipments.may_ship)
     form = StatusForm()
     allowed = sorted(shipments.TRANSITIONS.get(shipment.status, ()), key=list(ShipmentStatus).index)
-    form.status.choices = [(s.value, str(STATUS_LABELS[s.value])) for s in allowed]
+    form.status.choices = as_choices((s.value, STATUS_LABELS[s.value]) for s in allowed)
     if not form.is_submitted():
         form.version.data = str(shipment.version)
     elif form.validate():
@@ -290,3 +298,14 @@ def _receipt_input(form: ReceiptForm) -> receipts.ReceiptInput:
             _int(entry.form.line_id.data), entry.form.quantity_received.data,
             entry.form.condition.data, entry.form.decision.data, entry.form.inspection_note.data)
             for entry in form.lines.entries])
+
+
+@bp.app_template_global()
+def own_shipments(limit: int = 10) -> list[Shipment]:
+    """The signed-in organisation's latest shipments, sent or received (for the dashboard)."""
+    if not current_user.is_authenticated:
+        return []
+    org = current_user.organisation_id
+    return list(db.session.scalars(
+        select(Shipment).where(or_(Shipment.donor_id == org, Shipment.recipient_id == org))
+        .order_by(Shipment.id.desc()).limit(limit)))

@@ -1,0 +1,117 @@
+"""A donor ships a confirmed allocation via Liège; the recipient confirms a short receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from aidregistry.extensions import db
+from aidregistry.models import Allocation, AllocationStatus, OrgKind, OrgRole
+from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import LiveServer, shot
+from tests.factories import DonationFactory, NeedFactory, member
+
+pytestmark = pytest.mark.e2e
+
+
+def make_world(server: LiveServer) -> dict[str, Any]:
+    with server.app.app_context():
+        donor = member(OrgRole.DONOR, name="Jack Ma Foundation", kind=OrgKind.FOUNDATION,
+                       city="Hangzhou")
+        recipient = member(OrgRole.RECIPIENT, name="Italian Red Cross", country="IT",
+                           city="Rome", lat=41.8919, lon=12.5113)
+        donation = DonationFactory(organisation=donor.organisation, quantity=500_000,
+                                   allocated=500_000, place="Hangzhou", lat=30.2937, lon=120.1614)
+        need = NeedFactory(organisation=recipient.organisation, quantity=500_000,
+                           allocated=500_000, place="Rome", place_country="IT", lat=41.8919,
+                           lon=12.5113)
+        allocation = Allocation(donation=donation, need=need, quantity=500_000,
+                                status=AllocationStatus.CONFIRMED, proposed_by="coordinator")
+        db.session.add(allocation)
+        db.session.commit()
+        world = {"donor": donor.email, "recipient": recipient.email, "allocation": allocation.id}
+        db.session.remove()
+        return world
+
+
+def sign_in(page: Any, base: str, email: str) -> None:
+    page.goto(f"{base}/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def record_shipment(page: Any, base: str, allocation_id: int) -> None:
+    page.goto(f"{base}/shipments/new?allocation={allocation_id}")
+    assert page.is_checked("#lines-0-include")
+    page.fill("#lines-0-quantity", "500,000")
+    page.select_option("#mode", "air")
+    page.fill("#carrier", "China Cargo Airlines")
+    page.fill("#reference", "112-12345675")
+    page.fill("#gross_weight_kg", "31000")
+    page.fill("#origin-place", "Hangzhou, China")
+    page.fill("#destination-place", "Liège, Belgium")
+    page.fill("#planned_departure", "2020-03-13")
+    page.fill("#planned_arrival", "2020-03-14")
+    page.select_option("#customs", "export_cleared")
+    shot(page, "shipment-form")
+    page.click("button:has-text('Record the shipment')")
+    page.wait_for_selector("text=The shipment is recorded.")
+
+
+def add_road_leg(page: Any) -> None:
+    page.click("a:has-text('Add a leg')")
+    assert page.input_value("#origin-place") == "Liège, Belgium"
+    page.select_option("#mode", "road")
+    page.fill("#destination-place", "Rome, Italy")
+    page.fill("#planned_departure", "2020-03-15")
+    page.fill("#planned_arrival", "2020-03-17")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("text=The leg is saved.")
+
+
+def mark_in_transit(page: Any) -> None:
+    page.click("a:has-text('Change the status')")
+    page.select_option("#status", "in_transit")
+    page.fill("#occurred_on", "2020-03-13")
+    page.fill("#document_ref", "CK217")
+    page.click("button:has-text('Save the status')")
+    page.wait_for_selector("text=The shipment is now In transit.")
+
+
+def confirm_receipt(page: Any, base: str) -> None:
+    page.goto(f"{base}/account/")
+    page.click("#own-shipments >> text=Confirm receipt")
+    page.fill("#lines-0-quantity_received", "480,000")
+    page.select_option("#lines-0-condition", "damaged")
+    page.fill("#lines-0-inspection_note", "Two cartons crushed in handling at Liège")
+    page.fill("#received_on", "2020-03-17")
+    page.fill("#document_ref", "Handover protocol 2020-017")
+    shot(page, "receipt-form")
+    page.click("main button:has-text('Confirm receipt')")
+    page.wait_for_selector("text=The receipt is recorded.")
+
+
+def test_donor_ships_and_recipient_confirms_receipt(browser: Any, page: Any,
+                                                     live_server: LiveServer) -> None:
+    base = live_server.url
+    world = make_world(live_server)
+    sign_in(page, base, world["donor"])
+    record_shipment(page, base, world["allocation"])
+    add_road_leg(page)
+    mark_in_transit(page)
+    shot(page, "shipment-in-transit")
+    legs = page.inner_text("#legs-table")
+    assert [x for x in ("Liège", "Rome", "planned") if x not in legs] == []
+    recipient = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(recipient, base, world["recipient"])
+    confirm_receipt(recipient, base)
+    assert recipient.inner_text("#shipment-status") == "Delivered"
+    assert "20,000" in recipient.inner_text("#lines-table")  # the shortfall, shown
+    shot(recipient, "shipment-delivered")
+    recipient.click("#lines-table >> text=Rome")
+    assert "Shipments and receipts" in recipient.inner_text("main")
+    shot(recipient, "need-with-shipment")
+    assert page.dialogs == []
