@@ -12,10 +12,11 @@ def register_blueprints(app: Flask) -> None:
     from aidregistry.web.auth.views import bp as auth
     from aidregistry.web.coordination.views import bp as coordination
     from aidregistry.web.donations.views import bp as donations
+    from aidregistry.web.map.views import bp as map_
     from aidregistry.web.needs.views import bp as needs
     from aidregistry.web.public.views import bp as public
 
-    for blueprint in (assets, public, auth, account, donations, needs, coordination):
+    for blueprint in (assets, public, auth, account, donations, needs, coordination, map_):
         app.register_blueprint(blueprint)
     from aidregistry.web.account.tokens import bp as tokens
     from aidregistry.web.api import api_blueprint

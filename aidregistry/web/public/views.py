@@ -4,41 +4,37 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from aidregistry.extensions import db
 from aidregistry.models import (
     Donation,
-    DonationStatus,
-    ItemType,
     Need,
-    NeedStatus,
     Organisation,
     VerificationState,
 )
 from aidregistry.models.base import today
+from aidregistry.services import statistics
+from aidregistry.web.public.charts import coverage_rows, label_every, weekly_chart
+from aidregistry.web.quantities import quantity_words
 from aidregistry.web.redirects import safe_next
 
 bp = Blueprint("public", __name__)
+bp.add_app_template_filter(quantity_words, "quantity_words")
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Totals by item: offered, allocated, needed."""
-    verified = Organisation.state == VerificationState.VERIFIED
-    offered = dict(db.session.execute(
-        select(Donation.item_code, func.sum(Donation.quantity)).join(Organisation)
-        .where(verified, Donation.status == DonationStatus.AVAILABLE)
-        .group_by(Donation.item_code)).all())
-    needed = dict(db.session.execute(
-        select(Need.item_code, func.sum(Need.quantity - Need.allocated)).join(Organisation)
-        .where(verified, Need.status == NeedStatus.OPEN, Need.expires_on >= today())
-        .group_by(Need.item_code)).all())
-    items = db.session.scalars(select(ItemType).order_by(ItemType.sort_order)).all()
-    rows = [(item, offered.get(item.code, 0), needed.get(item.code, 0)) for item in items
-            if offered.get(item.code) or needed.get(item.code)]
-    counts = {"organisations": db.session.scalar(select(func.count()).where(verified)) or 0}
-    return render_template("public/index.html", rows=rows, counts=counts)
+    """The dashboard: totals by item, coverage of needs, deliveries over time, who gives most."""
+    session = db.session()
+    weeks = statistics.deliveries_by_week(session)
+    return render_template(
+        "public/index.html", totals=statistics.item_totals(session),
+        coverage=coverage_rows(list(statistics.coverage_by_priority(session))),
+        weeks=weeks, chart=weekly_chart(weeks), label_step=label_every(len(weeks)),
+        donors=statistics.top_organisations(session, donors=True),
+        recipients=statistics.top_organisations(session, donors=False),
+        recent=statistics.recent_deliveries(session), counts=statistics.headline(session))
 
 
 @bp.get("/organisations/<int:org_id>")

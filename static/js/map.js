@@ -1,0 +1,441 @@
+/* The public delivery map: draws flows, donors, recipients and open needs on a Leaflet canvas.
+ *
+ * The page holds a folium map shell (tiles, layer switcher, three empty layer groups); this
+ * script fetches the compact JSON document (see aidregistry/services/map_data.py), filters
+ * it in the browser, merges identical routes into one weighted line and groups nearby places
+ * into clusters at low zoom. Popups are built with createElement/textContent only: the data
+ * hold names typed by users, which must never be parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var COLOURS = ["#d55e00", "#0072b2", "#009e73"];  // Okabe-Ito: readable with colour blindness
+  var NEED_COLOUR = "#cc1f5a";
+  var EXACT_ZOOM = 6;       // from this zoom every place is drawn where it is
+  var CELL_PX = 44;         // below it, places closer than this many pixels form one cluster
+  var MAX_LINES = 2500;     // the heaviest lines drawn at once; the rest wait for zoom or filters
+  var ARC_STEPS = 24;
+  var BENDS = [0.08, 0.04, 0];  // pledged, in transit, delivered (see bend())
+
+  var frame = document.getElementById("map-frame");
+  var labels = JSON.parse(document.getElementById("map-labels").textContent);
+  var statusEl = document.getElementById("map-status");
+  var summaryEl = document.getElementById("map-summary");
+  var form = document.getElementById("map-filters");
+  var map = window[frame.dataset.map];
+  var groups = {flows: window[frame.dataset.layerFlows], points: window[frame.dataset.layerPoints],
+                needs: window[frame.dataset.layerNeeds]};
+  var renderer = L.canvas({padding: 0.3, tolerance: 4});
+  var locale = frame.dataset.locale || "en";
+  var numberFormat = new Intl.NumberFormat(locale);
+  var data = null;
+  var selection = null;
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  function link(href, text) {
+    var a = el("a", text);
+    a.href = href;
+    return a;
+  }
+
+  function detailUrl(template, id) { return template.replace(/0$/, String(id)); }
+
+  function quantityText(q, item) {
+    var unit = labels.units[item[4]] || item[4];
+    return numberFormat.format(q) + " " + unit;
+  }
+
+  function dayText(offset) {
+    var d = new Date(data.day0 + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + offset);
+    return d.toISOString().slice(0, 10);
+  }
+
+  function dayOffset(value) {
+    if (!value) { return null; }
+    return Math.round((Date.parse(value + "T00:00:00Z") - Date.parse(data.day0 + "T00:00:00Z")) / 864e5);
+  }
+
+  /* ---- filters ------------------------------------------------------------------------ */
+
+  function readFilters() {
+    var f = new FormData(form);
+    return {
+      status: new Set(f.getAll("status").map(Number)),
+      category: new Set(f.getAll("category")),
+      item: f.get("item") || "", kind: f.get("kind") || "", country: f.get("country") || "",
+      from: dayOffset(f.get("from")), to: dayOffset(f.get("to"))
+    };
+  }
+
+  function itemAllowed(filters, itemIndex) {
+    var item = data.items[itemIndex];
+    return filters.category.has(item[3]) && (!filters.item || filters.item === item[0]);
+  }
+
+  function orgIn(filters, orgIndex) {
+    return data.orgs[orgIndex][4] === filters.country;
+  }
+
+  function select(filters) {
+    var flows = [], needs = [], i, r;
+    for (i = 0; i < data.flows.length; i++) {
+      r = data.flows[i];
+      if (!filters.status.has(r[4]) || !itemAllowed(filters, r[3])) { continue; }
+      if (filters.from !== null && r[5] < filters.from) { continue; }
+      if (filters.to !== null && r[5] > filters.to) { continue; }
+      if (filters.kind && data.kinds[data.orgs[r[1]][3]] !== filters.kind) { continue; }
+      if (filters.country && !orgIn(filters, r[1]) && !orgIn(filters, r[2])) { continue; }
+      flows.push(i);
+    }
+    for (i = 0; i < data.needs.length; i++) {
+      r = data.needs[i];
+      if (!itemAllowed(filters, r[3])) { continue; }
+      if (filters.country && !orgIn(filters, r[1])) { continue; }
+      if (filters.from !== null && r[6] < filters.from) { continue; }
+      needs.push(i);
+    }
+    return {flows: flows, needs: needs};
+  }
+
+  /* ---- clustering: places in the same screen cell share one position ------------------ */
+
+  function placeCells(zoom) {
+    var cells = new Map(), of = new Array(data.places.length), i, p, key, point;
+    for (i = 0; i < data.places.length; i++) {
+      p = data.places[i];
+      if (zoom >= EXACT_ZOOM) { of[i] = "p" + i; continue; }
+      point = map.project([p[0], p[1]], zoom);
+      key = Math.floor(point.x / CELL_PX) + ":" + Math.floor(point.y / CELL_PX);
+      of[i] = key;
+    }
+    return {of: of, cells: cells};
+  }
+
+  function cellOf(grouping, placeIndex, weight) {
+    var key = grouping.of[placeIndex], cell = grouping.cells.get(key), p = data.places[placeIndex];
+    if (!cell) {
+      cell = {key: key, lat: 0, lon: 0, w: 0, places: new Set(), first: placeIndex};
+      grouping.cells.set(key, cell);
+    }
+    if (!cell.places.has(placeIndex)) {
+      // Average positions around the first place, so a cluster at the date line stays there.
+      var lon = p[1] - data.places[cell.first][1];
+      lon = lon > 180 ? lon - 360 : (lon < -180 ? lon + 360 : lon);
+      cell.places.add(placeIndex);
+      cell.lat += p[0] * weight; cell.lon += (data.places[cell.first][1] + lon) * weight;
+      cell.w += weight;
+    }
+    return cell;
+  }
+
+  function position(cell) {
+    if (cell.places.size === 1) { return data.places[cell.first]; }
+    return [cell.lat / cell.w, cell.lon / cell.w];
+  }
+
+  /* ---- aggregation --------------------------------------------------------------------- */
+
+  function aggregate(chosen, grouping) {
+    var lines = new Map(), points = new Map(), needCells = new Map();
+    chosen.flows.forEach(function (i) {
+      var r = data.flows[i], stops = data.routes[r[0]].map(function (p) { return cellOf(grouping, p, 1); });
+      var a = stops[0], b = stops[stops.length - 1];
+      // Hubs that fall in the cell of an end (or of each other) add nothing at this zoom.
+      stops = stops.filter(function (cell, k) { return k === 0 || cell !== stops[k - 1]; });
+      if (stops.length < 2) { return addPoints(points, r, i, a, b); }
+      var key = stops.map(function (cell) { return cell.key; }).join(">") + ">" + r[4];
+      var line = lines.get(key);
+      if (!line) { line = {a: a, b: b, stops: stops, status: r[4], q: 0, flows: []}; lines.set(key, line); }
+      line.q += r[6]; line.flows.push(i);
+      addPoints(points, r, i, a, b);
+    });
+    chosen.needs.forEach(function (i) {
+      var r = data.needs[i], cell = cellOf(grouping, r[2], 1), entry = needCells.get(cell.key);
+      if (!entry) { entry = {cell: cell, needs: []}; needCells.set(cell.key, entry); }
+      entry.needs.push(i);
+    });
+    return {lines: Array.from(lines.values()), points: Array.from(points.values()),
+            needs: Array.from(needCells.values())};
+  }
+
+  function addPoints(points, r, i, a, b) {
+    [[a, "d", r[1]], [b, "r", r[2]]].forEach(function (end) {
+      var key = end[0].key + end[1], point = points.get(key);
+      if (!point) { point = {cell: end[0], role: end[1], q: 0, orgs: new Map(), flows: []}; points.set(key, point); }
+      point.q += r[6];
+      point.orgs.set(end[2], (point.orgs.get(end[2]) || 0) + r[6]);
+      point.flows.push(i);
+    });
+  }
+
+  /* ---- geometry ------------------------------------------------------------------------ */
+
+  // Points along the great circle from a to b, longitudes unwrapped so the line takes the
+  // shorter way: Shanghai to Los Angeles crosses the Pacific, not Eurasia and the Atlantic.
+  function arc(a, b) {
+    var rad = Math.PI / 180, lat1 = a[0] * rad, lon1 = a[1] * rad, lat2 = b[0] * rad, lon2 = b[1] * rad;
+    var p1 = [Math.cos(lat1) * Math.cos(lon1), Math.cos(lat1) * Math.sin(lon1), Math.sin(lat1)];
+    var p2 = [Math.cos(lat2) * Math.cos(lon2), Math.cos(lat2) * Math.sin(lon2), Math.sin(lat2)];
+    var dot = Math.min(1, Math.max(-1, p1[0] * p2[0] + p1[1] * p2[1] + p1[2] * p2[2]));
+    var omega = Math.acos(dot), out = [], prevLon = a[1], k, t, s1, s2, x, y, z, lon;
+    for (k = 0; k <= ARC_STEPS; k++) {
+      t = k / ARC_STEPS;
+      if (omega < 1e-9) { out.push([a[0], a[1]]); continue; }
+      s1 = Math.sin((1 - t) * omega) / Math.sin(omega); s2 = Math.sin(t * omega) / Math.sin(omega);
+      x = s1 * p1[0] + s2 * p2[0]; y = s1 * p1[1] + s2 * p2[1]; z = s1 * p1[2] + s2 * p2[2];
+      lon = Math.atan2(y, x) / rad;
+      while (lon - prevLon > 180) { lon -= 360; }
+      while (lon - prevLon < -180) { lon += 360; }
+      prevLon = lon;
+      out.push([Math.atan2(z, Math.sqrt(x * x + y * y)) / rad, lon]);
+    }
+    return out;
+  }
+
+  // Lines of different status on one route would hide each other; pledged and in-transit
+  // lines bow to either side of the delivered one, by a share of the route's length.
+  function bend(line, share) {
+    if (!share) { return line; }
+    var first = line[0], last = line[line.length - 1];
+    var dlat = last[0] - first[0], dlon = last[1] - first[1], n = line.length - 1;
+    return line.map(function (p, k) {
+      var s = share * Math.sin(Math.PI * k / n);
+      return [p[0] - dlon * s, p[1] + dlat * s];
+    });
+  }
+
+  // A line that leaves the -180..180 world is drawn a second time shifted by 360 degrees,
+  // so both its ends meet their places whichever copy of the world is in view.
+  function arcCopies(stops, status) {
+    var line = [], k, from, segment;
+    for (k = 1; k < stops.length; k++) {
+      // Each leg starts where the last one ended, in the same unwrapped longitudes.
+      from = line.length ? line[line.length - 1] : stops[0];
+      segment = bend(arc(from, stops[k]), BENDS[status]);
+      line = line.concat(line.length ? segment.slice(1) : segment);
+    }
+    var end = line[line.length - 1][1];
+    if (end <= 180 && end >= -180) { return [line]; }
+    var shift = end > 180 ? -360 : 360;
+    return [line, line.map(function (p) { return [p[0], p[1] + shift]; })];
+  }
+
+  function lineWeight(q) { return Math.min(14, 1 + 1.1 * Math.log10(1 + q)); }
+  function radius(q) { return Math.min(22, 3 + 1.4 * Math.log10(1 + q)); }
+
+  /* ---- popups -------------------------------------------------------------------------- */
+
+  function heading(text, colour) {
+    var h = el("strong", text, "d-block mb-1");
+    if (colour) { var sw = el("span", null, "popup-swatch"); sw.style.background = colour; h.prepend(sw); }
+    return h;
+  }
+
+  function orgName(index) {
+    var o = data.orgs[index];
+    return o[2] && o[2] !== o[1] ? o[1] + " (" + o[2] + ")" : o[1];
+  }
+
+  function orgList(title, totals, limit) {
+    var box = el("div", null, "mb-1"), list = el("ul", null, "list-unstyled mb-0");
+    box.appendChild(el("span", title + ": ", "text-muted"));
+    Array.from(totals.entries()).sort(function (x, y) { return y[1] - x[1]; }).slice(0, limit)
+      .forEach(function (entry) {
+        var li = el("li");
+        li.appendChild(link(detailUrl(frame.dataset.orgUrl, data.orgs[entry[0]][0]), orgName(entry[0])));
+        list.appendChild(li);
+      });
+    if (totals.size > limit) { list.appendChild(el("li", "+ " + (totals.size - limit), "text-muted")); }
+    box.appendChild(list);
+    return box;
+  }
+
+  function itemTable(flowIndexes) {
+    var byItem = new Map(), table = el("table", null, "table table-sm mb-1 popup-table"), count = 0;
+    flowIndexes.forEach(function (i) {
+      var r = data.flows[i];
+      byItem.set(r[3], (byItem.get(r[3]) || 0) + r[6]); count += r[7];
+    });
+    byItem.forEach(function (q, itemIndex) {
+      var tr = el("tr"), item = data.items[itemIndex];
+      tr.appendChild(el("td", locale.indexOf("zh") === 0 ? item[2] : item[1]));
+      tr.appendChild(el("td", quantityText(q, item), "text-right text-nowrap"));
+      table.appendChild(tr);
+    });
+    var wrap = el("div");
+    wrap.appendChild(table);
+    wrap.appendChild(el("div", labels.deliveries + ": " + numberFormat.format(count), "small text-muted"));
+    return wrap;
+  }
+
+  function single(flowIndexes, column) {
+    var id = data.flows[flowIndexes[0]][column];
+    for (var k = 1; k < flowIndexes.length && id; k++) { if (data.flows[flowIndexes[k]][column] !== id) { return 0; } }
+    return id;
+  }
+
+  function linePopup(line) {
+    var box = el("div", null, "map-popup"), donors = new Map(), recipients = new Map();
+    line.flows.forEach(function (i) {
+      var r = data.flows[i];
+      donors.set(r[1], (donors.get(r[1]) || 0) + r[6]);
+      recipients.set(r[2], (recipients.get(r[2]) || 0) + r[6]);
+    });
+    box.appendChild(heading([labels.pledged, labels.in_transit, labels.delivered][line.status], COLOURS[line.status]));
+    box.appendChild(orgList(labels.from, donors, 4));
+    box.appendChild(orgList(labels.to, recipients, 4));
+    box.appendChild(itemTable(line.flows));
+    var donation = single(line.flows, 8), need = single(line.flows, 9), links = el("div", null, "popup-links");
+    if (donation) { links.appendChild(link(detailUrl(frame.dataset.donationUrl, donation), labels.open_donation)); }
+    if (need) { links.appendChild(link(detailUrl(frame.dataset.needUrl, need), labels.open_need)); }
+    box.appendChild(links);
+    return box;
+  }
+
+  function pointPopup(point) {
+    var box = el("div", null, "map-popup");
+    box.appendChild(heading(point.role === "d" ? labels.donor : labels.recipient));
+    box.appendChild(orgList(point.role === "d" ? labels.given : labels.received, point.orgs, 6));
+    box.appendChild(itemTable(point.flows));
+    return box;
+  }
+
+  function needPopup(entry) {
+    var box = el("div", null, "map-popup");
+    box.appendChild(heading(labels.need, NEED_COLOUR));
+    entry.needs.slice(0, 5).forEach(function (i) {
+      var r = data.needs[i], item = data.items[r[3]], block = el("div", null, "mb-2");
+      block.appendChild(link(detailUrl(frame.dataset.orgUrl, data.orgs[r[1]][0]), orgName(r[1])));
+      block.appendChild(el("div", (locale.indexOf("zh") === 0 ? item[2] : item[1]) + ": " + quantityText(r[4], item)));
+      block.appendChild(el("div", labels.priority + " " + r[5] + " · " + labels.needed_by + " " + dayText(r[6]), "small text-muted"));
+      block.appendChild(link(detailUrl(frame.dataset.needUrl, r[0]), labels.open_need));
+      box.appendChild(block);
+    });
+    if (entry.needs.length > 5) { box.appendChild(el("div", "+ " + (entry.needs.length - 5), "text-muted")); }
+    return box;
+  }
+
+  /* ---- drawing ------------------------------------------------------------------------- */
+
+  function visible(line, bounds) {
+    return bounds.intersects(L.latLngBounds(line.stops.map(position)));
+  }
+
+  function drawHubs(lines) {
+    var seen = new Set();
+    lines.forEach(function (line) {
+      line.stops.slice(1, -1).forEach(function (cell) {
+        if (seen.has(cell.key)) { return; }
+        seen.add(cell.key);
+        L.circleMarker(position(cell), {renderer: renderer, radius: 4, color: "#333333", weight: 2,
+          fillColor: "#ffffff", fillOpacity: 1, interactive: false}).addTo(groups.flows);
+      });
+    });
+  }
+
+  function drawLines(lines) {
+    var bounds = map.getBounds().pad(0.5), zoomed = map.getZoom() >= EXACT_ZOOM;
+    var shown = (zoomed ? lines.filter(function (l) { return visible(l, bounds); }) : lines)
+      .sort(function (x, y) { return y.q - x.q; }).slice(0, MAX_LINES);
+    // Thick lines first, so thinner ones stay visible (and clickable) on top.
+    shown.forEach(function (line) {
+      arcCopies(line.stops.map(position), line.status).forEach(function (latlngs) {
+        L.polyline(latlngs, {renderer: renderer, color: COLOURS[line.status], weight: lineWeight(line.q),
+                             opacity: 0.85, lineCap: "round"})
+          .bindPopup(function () { return linePopup(line); }, {maxWidth: 320})
+          .addTo(groups.flows);
+      });
+    });
+    drawHubs(shown);
+    return shown.length;
+  }
+
+  function drawPoints(points) {
+    points.sort(function (x, y) { return y.q - x.q; }).forEach(function (point) {
+      var cluster = point.cell.places.size > 1, pos = position(point.cell);
+      var marker = L.circleMarker(pos, {renderer: renderer, radius: radius(point.q) + (cluster ? 3 : 0),
+        color: "#ffffff", weight: cluster ? 3 : 1.5, fillOpacity: 0.9,
+        fillColor: point.role === "d" ? "#6a3d9a" : "#0b4f6c"});
+      marker.bindPopup(function () { return pointPopup(point); }, {maxWidth: 320}).addTo(groups.points);
+      if (cluster && point.role === "r") {
+        L.marker(pos, {interactive: false, keyboard: false,
+          icon: L.divIcon({className: "cluster-count", html: "", iconSize: null})})
+          .on("add", function (e) { e.target.getElement().textContent = String(point.cell.places.size); })
+          .addTo(groups.points);
+      }
+    });
+  }
+
+  function drawNeeds(entries) {
+    entries.forEach(function (entry) {
+      var total = entry.needs.reduce(function (s, i) { return s + data.needs[i][4]; }, 0);
+      L.circleMarker(position(entry.cell), {renderer: renderer, radius: radius(total), color: NEED_COLOUR,
+        weight: 2, dashArray: "3 3", fillColor: NEED_COLOUR, fillOpacity: 0.15})
+        .bindPopup(function () { return needPopup(entry); }, {maxWidth: 320}).addTo(groups.needs);
+    });
+  }
+
+  function draw() {
+    var started = performance.now(), grouping = placeCells(map.getZoom());
+    var found = aggregate(selection, grouping);
+    groups.flows.clearLayers(); groups.points.clearLayers(); groups.needs.clearLayers();
+    var drawn = drawLines(found.lines);
+    drawNeeds(found.needs);
+    drawPoints(found.points);
+    frame.dataset.lines = String(drawn);
+    frame.dataset.points = String(found.points.length);
+    frame.dataset.needs = String(found.needs.length);
+    summaryEl.textContent = found.lines.length || found.needs.length ? labels.shown
+      .replace("{shown}", numberFormat.format(drawn)).replace("{total}", numberFormat.format(found.lines.length))
+      : labels.nothing;
+    frame.dataset.drawMs = String(Math.round(performance.now() - started));
+  }
+
+  function refilter() {
+    selection = select(readFilters());
+    draw();
+  }
+
+  function ready() {
+    // Two frames after drawing, the canvas is on screen: benchmarks and tests wait for this.
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        window.aidMapReady = true;
+        frame.dataset.ready = "1";
+        statusEl.textContent = "";
+      });
+    });
+  }
+
+  function start(document_) {
+    data = document_;
+    refilter();
+    form.addEventListener("change", refilter);
+    form.addEventListener("reset", function () { setTimeout(refilter, 0); });
+    var drawnZoom = map.getZoom();
+    // Zooming regroups the places; panning matters only where lines are cut to the view.
+    map.on("moveend", function () {
+      if (map.getZoom() !== drawnZoom || map.getZoom() >= EXACT_ZOOM) { drawnZoom = map.getZoom(); draw(); }
+    });
+    ready();
+  }
+
+  statusEl.textContent = labels.loading;
+  fetch(frame.dataset.src, {credentials: "same-origin", headers: {Accept: "application/json"}})
+    .then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    })
+    .then(start)
+    .catch(function (error) {
+      statusEl.textContent = labels.failed;
+      frame.dataset.error = String(error);
+    });
+}());
