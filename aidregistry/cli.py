@@ -116,3 +116,6 @@ def register_commands(app: Flask) -> None:
     """Attach the commands to the app (``flask --app aidregistry.app`` sees them too)."""
     for command in COMMANDS:
         app.cli.add_command(command)
+    from aidregistry.data_cli import import_group
+
+    app.cli.add_command(import_group)

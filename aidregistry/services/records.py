@@ -150,6 +150,19 @@ def _apply_donation(session: Session, donation: Donation, data: DonationInput) -
     _apply_place(donation, data.place, data.place_text)
 
 
+def apply_donation_input(session: Session, donation: Donation, data: DonationInput) -> None:
+    """Check ``data`` by the same rules as ``record_donation`` and copy it onto ``donation``.
+
+    For the bulk import, which writes many rows at once and records one audit event.
+    """
+    _apply_donation(session, donation, data)
+
+
+def apply_need_input(session: Session, need: Need, data: NeedInput, on: date) -> None:
+    """Check ``data`` by the same rules as ``post_need`` and copy it onto ``need`` (bulk import)."""
+    _apply_need(session, need, data, on)
+
+
 def record_donation(session: Session, actor: User, data: DonationInput) -> Donation:
     """A donor records an offer lot."""
     _check_owner(actor, actor.organisation, "donate")

@@ -1,0 +1,125 @@
+"""The columns an import file may have, their aliases, and downloadable templates."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ImportKind(StrEnum):
+    """What a file holds."""
+
+    DONATIONS = "donations"
+    NEEDS = "needs"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field of the import, with the header names that map to it."""
+
+    name: str
+    required: bool
+    help: str
+    example: str
+    aliases: tuple[str, ...] = ()
+
+
+COMMON_START = (
+    Column("external_ref", False, "your own stable id of the row; re-importing skips known ids",
+           "LOT-2020-0001", ("ref", "id", "reference")),
+    Column("item_code", True, "catalogue code or item name, e.g. MASK_SURG or surgical mask",
+           "MASK_SURG", ("item", "item_name")),
+    Column("quantity", True, "a whole number, in the unit below", "20000", ("qty", "amount")),
+    Column("unit", False, "units (or the item's base unit, e.g. piece) or packs", "piece"),
+    Column("pack_size", False, "base units per pack, when the unit is packs", "",
+           ("units_per_pack",)),
+    Column("pack_label", False, "what a pack is called, e.g. box", ""),
+)
+PLACE = (
+    Column("place", True, "a city and its country or state", "Shanghai, China",
+           ("city", "location")),
+    Column("country", False, "ISO 3166-1 alpha-2, helps find the place", "CN"),
+    Column("lat", False, "latitude, instead of looking the place up", "", ("latitude",)),
+    Column("lon", False, "longitude", "", ("longitude", "lng")),
+)
+DONATION_COLUMNS = (
+    *COMMON_START,
+    Column("standard_code", False, "product standard code, e.g. YY0469", "YY0469",
+           ("standard",)),
+    *PLACE,
+    Column("available_from", True, "YYYY-MM-DD", "2020-03-15", ("date", "available")),
+    Column("expires_on", False, "YYYY-MM-DD", "", ("expiry", "expires")),
+    Column("modes", False, "air, sea, road, rail; several separated by ;", "air",
+           ("transport_mode", "mode")),
+    Column("cert_nmpa", False, "NMPA registration number", ""),
+    Column("cert_fda_eua", False, "FDA EUA reference", ""),
+    Column("cert_fda_510k", False, "FDA 510(k) number", ""),
+    Column("cert_ce", False, "CE certificate number", ""),
+    Column("cert_ce_notified_body", False, "CE notified body number", ""),
+    Column("cert_niosh", False, "NIOSH approval number", ""),
+    Column("manufacturer", False, "", ""),
+    Column("lot", False, "", ""),
+    Column("notes", False, "", "", ("description",)),
+    Column("organisation_id", False, "only when importing for several organisations", ""),
+)
+NEED_COLUMNS = (
+    *COMMON_START,
+    Column("accepted_standards", True, "standard codes separated by ;", "YY0469;EN14683",
+           ("standards",)),
+    Column("priority", True, "1 (most urgent) to 4", "1"),
+    Column("needed_by", True, "YYYY-MM-DD", "2020-04-01", ("date",)),
+    Column("expires_on", False, "YYYY-MM-DD; default 30 days from today", ""),
+    *PLACE,
+    Column("notes", False, "", "", ("description",)),
+)
+
+
+def columns_of(kind: ImportKind) -> tuple[Column, ...]:
+    """The columns of a kind of import."""
+    return DONATION_COLUMNS if kind is ImportKind.DONATIONS else NEED_COLUMNS
+
+
+def normalise_header(text: str) -> str:
+    """Header text compared loosely: case, spaces, dashes and a stray BOM do not matter."""
+    return text.replace("\ufeff", "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def header_map(kind: ImportKind) -> dict[str, str]:
+    """Every accepted header name → the column it means."""
+    mapping: dict[str, str] = {}
+    for column in columns_of(kind):
+        for name in (column.name, *column.aliases):
+            mapping[normalise_header(name)] = column.name
+    return mapping
+
+
+def template_csv(kind: ImportKind) -> str:
+    """A CSV template: the header and one example row."""
+    cols = columns_of(kind)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.name for c in cols])
+    writer.writerow([c.example for c in cols])
+    return out.getvalue()
+
+
+def template_xlsx(kind: ImportKind) -> bytes:
+    """An XLSX template: the header, an example row, and a second sheet explaining columns."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has one sheet  # noqa: S101
+    sheet.title = kind.value
+    cols = columns_of(kind)
+    sheet.append([c.name for c in cols])
+    sheet.append([c.example for c in cols])
+    help_sheet = book.create_sheet("columns")
+    help_sheet.append(["column", "required", "meaning"])
+    for c in cols:
+        help_sheet.append([c.name, "yes" if c.required else "no", c.help])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

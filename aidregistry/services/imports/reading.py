@@ -1,0 +1,148 @@
+"""Reading CSV and XLSX files row by row, reporting what Python's csv would hide.
+
+research/security-findings.md F9: an unterminated quote swallows the rest of the file,
+duplicate headers silently keep the last value, a BOM sticks to the first header. Each of
+these, and blank lines, extra cells and NUL bytes, is reported here with its row number.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+MAX_FIELD = 10_000
+CHUNK = 1 << 16
+csv.field_size_limit(MAX_FIELD)
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (or not past a row); ``row`` is where, when known."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.row = message, row
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its number as a spreadsheet shows it (header = 1), and its cells."""
+
+    number: int
+    cells: list[str]
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig when every byte decodes strictly as UTF-8, else GB18030 (Chinese Excel)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        try:
+            with path.open("rb") as stream:
+                while chunk := stream.read(CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ImportFileError("The file is neither UTF-8 nor GB18030 text. Save it as CSV UTF-8.")
+
+
+def is_xlsx(path: Path) -> bool:
+    """XLSX files are ZIP archives."""
+    with path.open("rb") as stream:
+        return stream.read(4) == b"PK\x03\x04"
+
+
+def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
+    """The header and an iterator of data rows; ImportFileError, also while iterating."""
+    if is_xlsx(path):
+        return _xlsx_rows(path)
+    stream = path.open(encoding=detect_encoding(path), newline="")
+    return _csv_rows(stream)
+
+
+def _csv_rows(stream: IO[str]) -> tuple[list[str], Iterator[Row]]:
+    reader = csv.reader(stream, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        stream.close()
+        raise ImportFileError("The file is empty.", 1) from exc
+    except csv.Error as exc:
+        stream.close()
+        raise _csv_problem(exc, 1) from exc
+    return header, _csv_body(reader, stream)
+
+
+def _csv_problem(exc: csv.Error, row: int) -> ImportFileError:
+    text = str(exc)
+    if "end of data" in text or "EOF" in text:
+        return ImportFileError("A quote (\") opens here and is never closed, so the rest of the "
+                           "file would be read as one cell. Close or remove the quote.", row)
+    if "field larger" in text:
+        return ImportFileError(f"A cell is longer than {MAX_FIELD:,} characters.", row)
+    if "NUL" in text:
+        return ImportFileError("The row contains a NUL byte; this is not a text file.", row)
+    return ImportFileError(f"The CSV is malformed: {text}.", row)
+
+
+def _csv_body(reader: Any, stream: IO[str]) -> Iterator[Row]:
+    number = 1
+    try:
+        while True:
+            number += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise _csv_problem(exc, number) from exc
+            # Numbers count records, as a spreadsheet does, not physical lines.
+            yield Row(number, cells)
+    finally:
+        stream.close()
+
+
+def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged archive
+        raise ImportFileError("The XLSX file cannot be opened; save it again from your "
+                          "spreadsheet program.") from exc
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell_text(value) for value in next(rows)]
+    except StopIteration as exc:
+        book.close()
+        raise ImportFileError("The first sheet is empty.", 1) from exc
+    while header and header[-1] == "":
+        header.pop()  # openpyxl reports the sheet's full width; trailing empty headers are padding
+    return header, _xlsx_body(rows, book)
+
+
+def _xlsx_body(rows: Iterator[tuple[Any, ...]], book: Any) -> Iterator[Row]:
+    try:
+        for number, values in enumerate(rows, start=2):
+            yield Row(number, [_cell_text(value) for value in values])
+    finally:
+        book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else \
+            value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

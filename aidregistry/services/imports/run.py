@@ -1,0 +1,233 @@
+"""Preview and commit an import in one streaming pass: all rows or none.
+
+Rows are checked and (when committing) inserted in batches inside the caller's single
+transaction. Any error anywhere means the caller rolls back, so a file is never half
+imported, not even when the process is killed between batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from aidregistry.domain.places import Geocoder
+from aidregistry.models import Donation, Need, Organisation, User, need_standard
+from aidregistry.models.base import today as utc_today
+from aidregistry.services.audit import record_event
+from aidregistry.services.errors import ServiceError
+from aidregistry.services.imports.columns import (
+    ImportKind,
+    columns_of,
+    header_map,
+    normalise_header,
+)
+from aidregistry.services.imports.reading import ImportFileError, Row, read_rows
+from aidregistry.services.imports.rows import Context, Parsed, RowInvalidError, parse_row
+from aidregistry.services.records import DonationInput, apply_donation_input, apply_need_input
+
+MAX_LISTED_ERRORS = 1000
+BATCH = 2000
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: the row as the spreadsheet numbers it, the column, what to do."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What a preview found or a commit did."""
+
+    kind: ImportKind
+    rows: int = 0
+    valid: int = 0
+    skipped: int = 0
+    written: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    organisation_ids: set[int] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        """True when no row has an error."""
+        return self.error_count == 0
+
+    def add(self, row: int, column: str, message: str) -> None:
+        """Count an error; list the first MAX_LISTED_ERRORS."""
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(RowError(row, column, message))
+
+
+def _columns(header: list[str], kind: ImportKind, mapping: dict[str, str],
+             report: ImportReport) -> list[str | None]:
+    known, seen = {**header_map(kind), **mapping}, dict[str, int]()
+    names: list[str | None] = []
+    for position, text in enumerate(header, start=1):
+        key = normalise_header(text)
+        name = known.get(key) or known.get(text)
+        if not key:
+            report.add(1, f"column {position}", "This column has no header; name it or delete it.")
+        elif name is None:
+            report.add(1, text, "Unknown column; rename it to one of the template's columns.")
+        elif name in seen:
+            report.add(1, text, f"Duplicate column: {name!r} is already column {seen[name]}.")
+        else:
+            seen[name] = position
+        names.append(name if name is not None and seen.get(name) == position else None)
+    for column in columns_of(kind):
+        if column.required and column.name not in seen:
+            report.add(1, column.name, "This required column is missing.")
+    return names
+
+
+def _values(row: Row, names: list[str | None], report: ImportReport) -> dict[str, str] | None:
+    if not any(cell.strip() for cell in row.cells):
+        report.add(row.number, "", "This row is blank; delete it.")
+        return None
+    if len(row.cells) > len(names) and any(c.strip() for c in row.cells[len(names):]):
+        report.add(row.number, f"column {len(names) + 1}",
+                   f"This row has {len(row.cells)} cells but the header has {len(names)}; "
+                   "a cell may contain an unquoted comma.")
+        return None
+    if len(row.cells) < len(names):
+        report.add(row.number, "", f"This row has {len(row.cells)} cells but the header has "
+                                   f"{len(names)}.")
+        return None
+    return {name: cell.strip() for name, cell in zip(names, row.cells, strict=False) if name}
+
+
+def _check_rules(ctx: Context, parsed: Parsed, on: date) -> Donation | Need:
+    org, ref, data = parsed
+    allowed = org.can_donate if ctx.kind is ImportKind.DONATIONS else org.can_receive
+    if not allowed:
+        verb = "donate" if ctx.kind is ImportKind.DONATIONS else "receive"
+        raise ServiceError(f"{org.name} is not registered to {verb}.", field="organisation_id")
+    if isinstance(data, DonationInput):
+        donation = Donation(organisation_id=org.id, allocated=0, external_ref=ref)
+        apply_donation_input(ctx.session, donation, data)
+        return donation
+    need = Need(organisation_id=org.id, allocated=0, external_ref=ref)
+    apply_need_input(ctx.session, need, data, on)
+    return need
+
+
+def _records(path: Path, ctx: Context, mapping: dict[str, str], report: ImportReport,
+             progress: Progress | None) -> Iterator[Donation | Need]:
+    header, rows = read_rows(path)
+    names = _columns(header, ctx.kind, mapping, report)
+    on, refs = utc_today(), set[str]()
+    for row in rows:
+        report.rows += 1
+        if progress is not None:
+            progress(1)
+        values = _values(row, names, report)
+        if values is None:
+            continue
+        try:
+            record = _check_rules(ctx, parse_row(ctx, values, on), on)
+        except RowInvalidError as exc:
+            for column, message in exc.errors:
+                report.add(row.number, column, message)
+            continue
+        except ServiceError as exc:
+            report.add(row.number, exc.field or "", exc.message)
+            continue
+        if record.external_ref in refs:
+            report.add(row.number, "external_ref", "This external_ref appears earlier in the file.")
+            continue
+        refs.add(str(record.external_ref))
+        report.organisation_ids.add(record.organisation_id)
+        report.valid += 1
+        yield record
+
+
+
+def _row_dict(record: Donation | Need) -> dict[str, Any]:
+    table = type(record).__table__
+    values = {c.key: getattr(record, c.key) for c in table.columns if c.key != "id"}
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _write(session: Session, batch: list[Donation | Need], report: ImportReport) -> None:
+    refs = [r.external_ref for r in batch]
+    model = type(batch[0])
+    known = set(session.scalars(select(model.external_ref).where(model.external_ref.in_(refs))))
+    fresh = [r for r in batch if r.external_ref not in known]
+    report.skipped += len(batch) - len(fresh)
+    if not fresh:
+        return
+    if model is Donation:
+        session.execute(insert(Donation), [_row_dict(r) for r in fresh])
+    else:
+        _write_needs(session, [r for r in fresh if isinstance(r, Need)])
+    report.written += len(fresh)
+    session.flush()
+
+
+def _write_needs(session: Session, needs: list[Need]) -> None:
+    rows = [_row_dict(n) for n in needs]
+    result = session.execute(insert(Need).returning(Need.id, sort_by_parameter_order=True), rows)
+    ids = list(result.scalars())
+    links = [{"need_id": need_id, "standard_code": s.code}
+             for need_id, need in zip(ids, needs, strict=True) for s in need.accepted_standards]
+    if links:
+        session.execute(insert(need_standard), links)
+
+
+def run_import(session: Session, geocoder: Geocoder, path: Path, kind: ImportKind, *,
+               organisation: Organisation | None, write: bool,
+               mapping: dict[str, str] | None = None,
+               progress: Progress | None = None) -> ImportReport:
+    """Check every row; when ``write``, insert the valid ones in batches (caller commits)."""
+    report = ImportReport(kind)
+    ctx = Context(session, geocoder, kind, organisation)
+    batch: list[Donation | Need] = []
+    try:
+        for record in _records(path, ctx, mapping or {}, report, progress):
+            if write and report.ok:
+                batch.append(record)
+                if len(batch) >= BATCH:
+                    _write(session, batch, report)
+                    batch = []
+    except ImportFileError as exc:
+        report.add(exc.row or 0, "", exc.message)
+    if write and report.ok and batch:
+        _write(session, batch, report)
+    return report
+
+
+def preview(session: Session, geocoder: Geocoder, path: Path, kind: ImportKind,
+            organisation: Organisation | None, mapping: dict[str, str] | None = None,
+            progress: Progress | None = None) -> ImportReport:
+    """Every row's errors; nothing is written."""
+    return run_import(session, geocoder, path, kind, organisation=organisation, write=False,
+                      mapping=mapping, progress=progress)
+
+
+def commit(session: Session, actor: User | None, geocoder: Geocoder, path: Path,
+           kind: ImportKind, organisation: Organisation | None,
+           mapping: dict[str, str] | None = None,
+           progress: Progress | None = None) -> ImportReport:
+    """Write every row, or none: with any error the caller must roll back (nothing is audited)."""
+    report = run_import(session, geocoder, path, kind, organisation=organisation, write=True,
+                        mapping=mapping, progress=progress)
+    if report.ok and report.written:
+        # One event per organisation and file: the rows themselves carry the file's reference.
+        for org_id in sorted(report.organisation_ids):
+            target = session.get(Organisation, org_id)
+            record_event(session, actor, f"{kind.value.rstrip('s')}.import", target,
+                         after={"file": path.name, "rows": report.rows,
+                                "written": report.written, "skipped": report.skipped})
+    return report
