@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from aidregistry.domain.matching import Mode, Need, Offer, Policy, Reason, solve
+from aidregistry.domain.matching import Mode, Need, Offer, Policy, Reason, explain_allocation, solve
 from aidregistry.domain.matching.costs import pair_route, transit_days
 from aidregistry.domain.matching.model import default_modes
 from tests.unit.matching.matching_instances import EQUIVALENCES, STANDARDS
@@ -130,3 +130,20 @@ def test_substitution_note_is_reported() -> None:
     (alloc,) = result.allocations
     assert alloc.substitution is not None
     assert "FDA EUA" in alloc.substitution
+
+
+def test_explanation_of_an_allocation() -> None:
+    n = need(days=10)
+    result = solve([offer(modes=frozenset({Mode.AIR}))], [n], STANDARDS, EQUIVALENCES, Policy(RUN))
+    text = explain_allocation(result.allocations[0], n)
+    assert text == {
+        "offer_id": "o",
+        "need_id": "n",
+        "quantity": 10,
+        "priority": 1,
+        "km": result.allocations[0].km,
+        "mode": "air",
+        "transit_days": 4,
+        "unit_cost": 10 * result.allocations[0].km,
+        "substitution": None,
+    }
