@@ -159,7 +159,7 @@ def _settle(session: Session, actor: User, line: ShipmentLine) -> None:
         move_allocation(session, actor, allocation, AllocationStatus.SHIPPED,
                         AllocationStatus.REJECTED, reason_code=ReasonCode.QUALITY,
                         reason_text=line.inspection_note, decided_by_id=actor.id)
-        _give_back(session, allocation.donation, allocation.need, allocation.quantity)
+        give_back(session, allocation.donation, allocation.need, allocation.quantity)
     after = {"shipment": line.shipment_id, "allocation": allocation.id,
              "shipped": line.quantity, "received": line.quantity_received,
              "shortfall": line.shortfall, "condition": _value(line.condition),
@@ -170,7 +170,7 @@ def _settle(session: Session, actor: User, line: ShipmentLine) -> None:
                      after=after, reason=line.inspection_note)
 
 
-def _give_back(session: Session, donation: Donation, need: Need, quantity: int) -> None:
+def give_back(session: Session, donation: Donation, need: Need, quantity: int) -> None:
     """Release a rejected allocation's hold; the CHECK constraints refuse going below 0."""
     for model, record_id in ((Donation, donation.id), (Need, need.id)):
         session.execute(update(model).where(model.id == record_id)
