@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     """Attach every feature's blueprint."""
     from aidregistry.web.account.views import bp as account
+    from aidregistry.web.allocations.views import bp as allocations
     from aidregistry.web.assets import bp as assets
     from aidregistry.web.auth.views import bp as auth
     from aidregistry.web.coordination.views import bp as coordination
@@ -16,7 +17,8 @@ def register_blueprints(app: Flask) -> None:
     from aidregistry.web.needs.views import bp as needs
     from aidregistry.web.public.views import bp as public
 
-    for blueprint in (assets, public, auth, account, donations, needs, coordination, map_):
+    for blueprint in (assets, public, auth, account, donations, needs, coordination, allocations,
+                      map_):
         app.register_blueprint(blueprint)
     from aidregistry.web.account.tokens import bp as tokens
     from aidregistry.web.api import api_blueprint

@@ -22,6 +22,18 @@ from aidregistry.services.demo.rows import (
 
 REF_PREFIX = "demo:"
 NEEDED_WITHIN = timedelta(days=3)
+# Most dates in the file are arrivals or handovers; the goods were ready about a week
+# before (research/domain.md §4.3: pledge → departure 3–6 days, air freight 2–3 days).
+READY_BEFORE_ARRIVAL = timedelta(days=7)
+SHIPPING_STAGES = ("pledge", "donated", "dispatch", "depart", "loaded", "shipping")
+
+
+def ready_on(row: Any) -> Any:
+    """When the goods were ready: the row's date, or a week before an arrival-type date."""
+    stage = row.date_type.lower()
+    if any(word in stage for word in SHIPPING_STAGES):
+        return row.on
+    return row.on - READY_BEFORE_ARRIVAL
 NEED_LIFETIME = timedelta(days=30)
 RECALLED = "recalled (quality failure)"
 PACK_UNITS = frozenset({"box"})

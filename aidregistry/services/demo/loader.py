@@ -205,7 +205,7 @@ def _donation(ctx: _Context, lot: Lot, mapping: ItemMapping, held: int) -> Donat
         organisation=ctx.orgs[row.donor], item_code=mapping.item_code,
         quantity=build.base_quantity(row, mapping), allocated=held,
         pack_label=pack_label, pack_size=pack_size,
-        standard_code=mapping.standard_for(row.donor_country), available_from=row.on,
+        standard_code=mapping.standard_for(row.donor_country), available_from=build.ready_on(row),
         modes=",".join(sorted(build.modes(lot.latest.transport_mode))),
         notes=build.notes(lot, mapping, place), status=DonationStatus.AVAILABLE,
         **_placed(place), **_sourced(lot),

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
 from aidregistry.extensions import db
-from aidregistry.models import Donation, Need
+from aidregistry.models import Allocation, AllocationStatus, Donation, Need
 from aidregistry.models.base import today
 from aidregistry.services import accounts
 from aidregistry.services.errors import ServiceError
@@ -29,8 +29,15 @@ def dashboard() -> ResponseReturnValue:
         select(Donation).filter_by(organisation_id=org.id).order_by(Donation.id.desc())).all()
     needs = db.session.scalars(
         select(Need).filter_by(organisation_id=org.id).order_by(Need.id.desc())).all()
+    to_confirm = db.session.scalars(
+        select(Allocation).join(Donation).where(Donation.organisation_id == org.id,
+                                                Allocation.status == AllocationStatus.ACCEPTED)).all()
+    coming = db.session.scalars(
+        select(Allocation).join(Need).where(Need.organisation_id == org.id, Allocation.status.in_(
+            (AllocationStatus.ACCEPTED, AllocationStatus.CONFIRMED, AllocationStatus.SHIPPED)))
+        .order_by(Allocation.id.desc())).all()
     return render_template("account/dashboard.html", org=org, donations=donations, needs=needs,
-                           today=today())
+                           today=today(), to_confirm=to_confirm, coming=coming)
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -54,3 +54,5 @@ def organisation(org_id: int) -> ResponseReturnValue:
         select(AuditEvent).filter_by(entity_type="organisation", entity_id=org.id)
         .order_by(AuditEvent.at.desc())).all()
     return render_template("coordination/organisation.html", org=org, form=form, history=history)
+
+from aidregistry.web.coordination import matching as _matching  # noqa: E402, F401 - registers the matcher routes

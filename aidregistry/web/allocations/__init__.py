@@ -1,0 +1,1 @@
+"""Allocations: the donor pledges, the recipient sees what is coming."""

@@ -1,0 +1,151 @@
+"""Coordinators run the matcher as a dry run, review its proposals, and decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from aidregistry.extensions import db
+from aidregistry.models import Allocation, AllocationStatus, Donation, MatchRun, Need, ReasonCode
+from aidregistry.models.base import today
+from aidregistry.permissions import Permission, permission_required
+from aidregistry.services import allocations, matching
+from aidregistry.services.errors import ServiceError
+from aidregistry.web.choices import item_choices
+from aidregistry.web.coordination.forms import DecideForm, ManualAllocationForm, MatchForm
+from aidregistry.web.coordination.views import bp
+from aidregistry.web.forms import as_choices
+
+
+@bp.route("/match", methods=["GET", "POST"])
+@permission_required(Permission.MATCH_RUN)
+def match() -> ResponseReturnValue:
+    """Choose the scope and date, then run the matcher (nothing is held until accepted)."""
+    form = MatchForm()
+    form.item_code.choices = as_choices(item_choices(blank=True))
+    if not form.is_submitted():
+        form.run_date.data = today()
+    if form.validate_on_submit():
+        scope = matching.Scope(form.item_code.data or None, (form.country.data or "").upper() or None)
+        run = matching.propose(db.session, current_user, scope, form.run_date.data)
+        db.session.commit()
+        return redirect(url_for("coordination.run", run_id=run.id))
+    latest = matching.latest_run(db.session)
+    return render_template("coordination/match.html", form=form, latest=latest)
+
+
+@bp.get("/match/<int:run_id>")
+@permission_required(Permission.MATCH_RUN)
+def run(run_id: int) -> ResponseReturnValue:
+    """The proposals of one run, with explanations and totals against the current state."""
+    match_run = db.session.get(MatchRun, run_id)
+    if match_run is None:
+        abort(404)
+    return render_template("coordination/run.html", run=match_run,
+                           proposals=matching.proposals(db.session, match_run), form=DecideForm())
+
+
+@bp.post("/match/<int:run_id>/decide")
+@permission_required(Permission.ALLOCATION_APPROVE)
+def decide(run_id: int) -> ResponseReturnValue:
+    """Accept or reject the selected proposals; each is checked again as it is accepted."""
+    match_run = db.session.get(MatchRun, run_id)
+    if match_run is None:
+        abort(404)
+    form = DecideForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = [int(i) for i in form.selected.data or () if str(i).isdigit()]
+    if request.form.get("all") == "1":
+        ids = [a.id for a in matching.proposals(db.session, match_run)
+               if a.status is AllocationStatus.PROPOSED]
+    if not ids:
+        flash(_("Select at least one proposal."), "warning")
+        return redirect(url_for("coordination.run", run_id=run_id))
+    done, problems = _apply(ids, run_id, form)
+    db.session.commit()
+    _report(form.action.data, done, problems)
+    return redirect(url_for("coordination.run", run_id=run_id))
+
+
+def _apply(ids: list[int], run_id: int, form: DecideForm) -> tuple[int, list[str]]:
+    done, problems = 0, []
+    for allocation in db.session.scalars(select(Allocation).where(
+            Allocation.id.in_(ids), Allocation.match_run_id == run_id)):
+        try:
+            # One savepoint per proposal: a refused one leaves the others standing.
+            with db.session.begin_nested():
+                _one(allocation, form)
+            done += 1
+        except ServiceError as exc:
+            problems.append(_("Proposal %(id)s: %(message)s", id=allocation.id, message=exc.message))
+    return done, problems
+
+
+def _one(allocation: Allocation, form: DecideForm) -> None:
+    if form.action.data == "accept":
+        allocations.accept(db.session, current_user, allocation)
+    else:
+        allocations.reject(db.session, current_user, allocation, ReasonCode(form.reason_code.data),
+                           form.reason_text.data)
+
+
+def _report(action: str, done: int, problems: list[str]) -> None:
+    if done:
+        message = (_("%(n)s proposals accepted.", n=done) if action == "accept"
+                   else _("%(n)s proposals rejected.", n=done))
+        flash(message, "success")
+    for problem in problems:
+        flash(problem, "warning")
+
+
+def _suggestions(need: Need) -> list[dict[str, Any]]:
+    """Compatible donations for ``need``, ranked by the matcher's own cost."""
+    on = today()
+    inputs = matching.read_inputs(db.session, matching.Scope(item_code=None), on)
+    if not inputs.offers:
+        return []
+    from aidregistry.domain.matching.model import Policy
+    from aidregistry.domain.matching.suggest import SuggestionIndex
+
+    index = SuggestionIndex(inputs.offers, [], matching.standards(db.session),
+                            matching.equivalences(db.session), Policy(run_date=on))
+    ranked = index.best_offers(matching.to_need(need, on), k=10)
+    return [{"donation": inputs.donations[s.id], "km": s.km, "mode": str(s.mode),
+             "days": s.transit_days} for s in ranked]
+
+
+@bp.route("/needs/<int:need_id>/allocate", methods=["GET", "POST"])
+@permission_required(Permission.ALLOCATION_APPROVE)
+def allocate(need_id: int) -> ResponseReturnValue:
+    """Allocate by hand, with the matcher's suggestions beside the form."""
+    need = db.session.get(Need, need_id)
+    if need is None:
+        abort(404)
+    suggestions = _suggestions(need) if need.remaining(today()) > 0 else []
+    form = ManualAllocationForm()
+    form.donation_id.choices = as_choices(
+        (s["donation"].id, f"#{s['donation'].id} {s['donation'].organisation.name} · "
+                           f"{s['donation'].remaining:,} · {s['km']:,} km {s['mode']}")
+        for s in suggestions)
+    if form.validate_on_submit():
+        donation = db.session.get(Donation, int(form.donation_id.data))
+        if donation is None:
+            abort(400)
+        try:
+            allocations.create_manual(db.session, current_user, donation, need,
+                                      form.quantity.data, form.note.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.quantity.errors = [*form.quantity.errors, exc.message]
+        else:
+            db.session.commit()
+            flash(_("The allocation is made and accepted."), "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
+    return render_template("coordination/allocate.html", need=need, form=form,
+                           suggestions=suggestions, today=today())

@@ -1,0 +1,127 @@
+"""Every route × every role → the expected status.
+
+A new route without a row here fails ``test_every_route_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from datetime import date
+
+from datetime import date
+
+from aidregistry.models import OrgRole, VerificationState
+from aidregistry.services import matching
+from aidregistry.services import matching
+from tests.conftest import sign_in
+from tests.factories import DonationFactory, NeedFactory, coordinator, member
+from tests.integration.test_shipments import shipment_between
+
+ROLES = ("anonymous", "pending", "donor", "recipient", "coordinator")
+
+
+def row(anonymous: int, pending: int, donor: int, recipient: int, coord: int) -> dict[str, int]:
+    return dict(zip(ROLES, (anonymous, pending, donor, recipient, coord), strict=True))
+
+
+ALL_200 = row(200, 200, 200, 200, 200)
+MATRIX: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/"): ALL_200,
+    ("GET", "/about"): ALL_200,
+    ("GET", "/map/"): ALL_200,
+    ("GET", "/map/data.json"): ALL_200,
+    ("GET", "/donations/"): ALL_200,
+    ("GET", "/needs/"): ALL_200,
+    ("GET", "/auth/login"): ALL_200,
+    ("GET", "/auth/register"): ALL_200,
+    ("GET", "/organisations/<int:org_id>"): ALL_200,
+    ("GET", "/language/<code>"): row(302, 302, 302, 302, 302),
+    ("GET", "/static/<path:filename>"): ALL_200,
+    ("GET", "/assets/<name>/<version>/<path:filename>"): ALL_200,
+    ("GET", "/account/"): row(302, 200, 200, 200, 302),
+    ("GET", "/account/password"): row(302, 200, 200, 200, 200),
+    ("POST", "/auth/logout"): row(302, 302, 302, 302, 302),
+    ("GET", "/donations/new"): row(302, 200, 200, 403, 403),
+    ("GET", "/donations/<int:donation_id>"): ALL_200,
+    ("GET", "/donations/<int:donation_id>/edit"): row(302, 403, 200, 403, 403),
+    ("GET", "/donations/<int:donation_id>/withdraw"): row(302, 403, 200, 403, 403),
+    ("GET", "/needs/new"): row(302, 403, 403, 200, 403),
+    ("GET", "/needs/<int:need_id>"): ALL_200,
+    ("GET", "/needs/<int:need_id>/edit"): row(302, 403, 403, 200, 403),
+    ("POST", "/needs/<int:need_id>/reconfirm"): row(302, 403, 403, 302, 403),
+    ("POST", "/needs/<int:need_id>/close"): row(302, 403, 403, 302, 403),
+    ("GET", "/coordination/"): row(302, 403, 403, 403, 200),
+    ("GET", "/coordination/organisations/<int:org_id>"): row(302, 403, 403, 403, 200),
+    ("GET", "/coordination/match"): row(302, 403, 403, 403, 200),
+    ("GET", "/coordination/match/<int:run_id>"): row(302, 403, 403, 403, 200),
+    ("POST", "/coordination/match/<int:run_id>/decide"): row(302, 403, 403, 403, 400),
+    ("GET", "/coordination/needs/<int:need_id>/allocate"): row(302, 403, 403, 403, 200),
+    ("GET", "/allocations/<int:allocation_id>"): row(302, 403, 200, 200, 200),
+    ("POST", "/allocations/<int:allocation_id>/confirm"): row(302, 403, 302, 403, 403),
+    ("POST", "/allocations/<int:allocation_id>/cancel"): row(302, 403, 403, 403, 302),
+    ("GET", "/shipments/"): ALL_200,
+    ("GET", "/shipments/<int:shipment_id>"): ALL_200,
+    ("GET", "/shipments/new"): row(302, 200, 200, 403, 200),
+    ("GET", "/shipments/<int:shipment_id>/legs/new"): row(302, 403, 200, 403, 200),
+    ("GET", "/shipments/<int:shipment_id>/legs/<int:leg_id>/edit"): row(302, 403, 200, 403, 200),
+    ("GET", "/shipments/<int:shipment_id>/status"): row(302, 403, 200, 403, 200),
+    ("GET", "/shipments/<int:shipment_id>/receipt"): row(302, 403, 403, 200, 403),
+}
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    routes = {(method, rule.rule) for rule in app.url_map.iter_rules()
+              for method in rule.methods or () if method in ("GET", "POST")}
+    # A route that answers both GET and POST is listed once, by its GET.
+    listed = {(m, r) for m, r in MATRIX} | {("POST", r) for m, r in MATRIX if m == "GET"}
+    assert routes - listed == set()
+
+
+@pytest.fixture
+def world(db_session: Any) -> dict[str, Any]:
+    donor = member(OrgRole.DONOR, name="Verified donor")
+    recipient = member(OrgRole.RECIPIENT, name="Verified recipient", country="US")
+    pending = member(OrgRole.DONOR, VerificationState.PENDING, name="Pending donor")
+    staff = coordinator()
+    donation = DonationFactory(organisation=donor.organisation)
+    need = NeedFactory(organisation=recipient.organisation)
+    run = matching.propose(db_session, staff, matching.Scope(), date.today())
+    allocation = matching.proposals(db_session, run)[0]
+    shipment = shipment_between(db_session, donor, recipient)
+    db_session.commit()
+    return {"users": {"pending": pending, "donor": donor, "recipient": recipient,
+                      "coordinator": staff},
+            "values": {"org_id": donor.organisation_id, "donation_id": donation.id,
+                       "need_id": need.id, "run_id": run.id, "allocation_id": allocation.id, "shipment_id": shipment.id,
+                       "leg_id": shipment.legs[0].id, "code": "zh", "name": "leaflet",
+                       "version": "1.9.3", "filename": "leaflet.css"}}
+
+
+def concrete(rule: str, values: dict[str, Any]) -> str:
+    path = rule
+    for name, value in values.items():
+        for converter in ("int:", "path:", ""):
+            path = path.replace(f"<{converter}{name}>", str(value))
+    return path.replace("/static/css/site.css", "/static/css/site.css")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(app: Flask, world: dict[str, Any], role: str) -> None:
+    client: FlaskClient = app.test_client()
+    if role != "anonymous":
+        sign_in(client, world["users"][role].email)
+    values = {**world["values"]}
+    failures = []
+    for (method, rule), expected in MATRIX.items():
+        path = concrete(rule, {**values, "filename": "css/site.css"} if "static" in rule else values)
+        response = client.open(path, method=method)
+        if response.status_code != expected[role]:
+            failures.append(f"{method} {path}: {response.status_code} != {expected[role]}")
+        if method == "POST" and rule == "/auth/logout" and role != "anonymous":
+            sign_in(client, world["users"][role].email)
+    assert failures == []
