@@ -28,9 +28,13 @@ def _resource_dir(name: str) -> str:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides settings read from the environment."""
     overrides = dict(config or {})
-    env = str(overrides.get("AIDREGISTRY_ENV") or os.environ.get("AIDREGISTRY_ENV") or "development")
+    env = str(
+        overrides.get("AIDREGISTRY_ENV") or os.environ.get("AIDREGISTRY_ENV") or "development"
+    )
     if env not in settings.ENVIRONMENTS:
-        raise settings.ConfigError(f"AIDREGISTRY_ENV must be one of {settings.ENVIRONMENTS}, not {env!r}")
+        raise settings.ConfigError(
+            f"AIDREGISTRY_ENV must be one of {settings.ENVIRONMENTS}, not {env!r}"
+        )
     app = Flask(
         __name__,
         template_folder=_resource_dir("templates"),
@@ -72,7 +76,7 @@ def _configure(app: Flask, env: str, overrides: dict[str, Any]) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    import aidregistry.database  # noqa: F401 - registers the SQLite connection settings
+    import aidregistry.database
     import aidregistry.models  # noqa: F401 - registers every table
 
     db.init_app(app)

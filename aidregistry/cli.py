@@ -45,8 +45,10 @@ def init_db_command() -> None:
     upgrade()
     counts = load_catalogue(db.session)
     db.session.commit()
-    click.echo(f"Database ready; catalogue: {counts['items']} new items, "
-               f"{counts['standards']} new standards, {counts['equivalences']} new equivalences.")
+    click.echo(
+        f"Database ready; catalogue: {counts['items']} new items, "
+        f"{counts['standards']} new standards, {counts['equivalences']} new equivalences."
+    )
 
 
 @click.command("load-demo")
@@ -83,10 +85,16 @@ def create_coordinator_command(email: str, name: str) -> None:
     from aidregistry.services.errors import ServiceError
 
     password = os.environ.get("AIDREGISTRY_COORDINATOR_PASSWORD") or click.prompt(
-        "Password (at least 12 characters)", hide_input=True, confirmation_prompt=True)
+        "Password (at least 12 characters)", hide_input=True, confirmation_prompt=True
+    )
     try:
-        create_coordinator(db.session, current_app.extensions["aidregistry.hasher"],
-                           email=email, name=name, password=password)
+        create_coordinator(
+            db.session,
+            current_app.extensions["aidregistry.hasher"],
+            email=email,
+            name=name,
+            password=password,
+        )
     except ServiceError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
@@ -108,17 +116,24 @@ def check_config_command() -> None:
     click.echo("The production settings are safe.")
 
 
-
-
 @click.command("match")
-@click.option("--dry-run", is_flag=True, required=True,
-              help="Propose allocations for review; nothing is held until a coordinator accepts.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    required=True,
+    help="Propose allocations for review; nothing is held until a coordinator accepts.",
+)
 @click.option("--item", "item_code", default=None, help="Only this item code, e.g. RESP_N95.")
-@click.option("--country", default=None, help="Only needs of recipients in this country (ISO code).")
-@click.option("--date", "run_date", default=None, help="Plan as of this date (YYYY-MM-DD); default today.")
+@click.option(
+    "--country", default=None, help="Only needs of recipients in this country (ISO code)."
+)
+@click.option(
+    "--date", "run_date", default=None, help="Plan as of this date (YYYY-MM-DD); default today."
+)
 @with_appcontext
-def match_command(dry_run: bool, item_code: str | None, country: str | None,
-                  run_date: str | None) -> None:
+def match_command(
+    dry_run: bool, item_code: str | None, country: str | None, run_date: str | None
+) -> None:
     """Run the matcher and print its summary (the same numbers as the review page)."""
     from datetime import date
 
@@ -131,34 +146,46 @@ def match_command(dry_run: bool, item_code: str | None, country: str | None,
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from exc
     steps = iter(("reading", "solving", "storing"))
     with click.progressbar(length=3, label="Matching", file=sys.stderr) as bar:
+
         def progress(message: str) -> None:
             next(steps, None)
             bar.label = f"Matching: {message}"
             bar.update(1)
 
-        run = propose(db.session, None, Scope(item_code, country.upper() if country else None), on,
-                      progress)
+        run = propose(
+            db.session, None, Scope(item_code, country.upper() if country else None), on, progress
+        )
     db.session.commit()
     _print_run(run)
 
 
 def _print_run(run: object) -> None:
     totals = run.totals  # type: ignore[attr-defined]
-    click.echo(f"Run {run.id} as of {run.run_date}: {totals['donations']} donations, "  # type: ignore[attr-defined]
-               f"{totals['needs']} needs, {totals['proposals']} proposals, "
-               f"{totals['quantity']:,} units, {totals['tonne_km']:,} tonne-km "
-               f"({totals['solve_seconds']} s).")
+    click.echo(
+        f"Run {run.id} as of {run.run_date}: {totals['donations']} donations, "  # type: ignore[attr-defined]
+        f"{totals['needs']} needs, {totals['proposals']} proposals, "
+        f"{totals['quantity']:,} units, {totals['tonne_km']:,} tonne-km "
+        f"({totals['solve_seconds']} s)."
+    )
     click.echo("priority  asked for   covered now  covered if accepted")
     for priority, row in totals["by_priority"].items():
         after = row["covered"] + row["proposed"]
         click.echo(f"{priority:>8}  {row['demand']:>10,}  {row['covered']:>11,}  {after:>19,}")
     for item in run.uncovered:  # type: ignore[attr-defined]
-        click.echo(f"uncovered: need {item['need_id']} ({item['recipient']}, priority "
-                   f"{item['priority']}): {item['quantity']:,} units — {item['reason']}")
+        click.echo(
+            f"uncovered: need {item['need_id']} ({item['recipient']}, priority "
+            f"{item['priority']}): {item['quantity']:,} units — {item['reason']}"
+        )
 
 
-COMMANDS = (init_db_command, load_demo_command, setup_demo_command, create_coordinator_command,
-            check_config_command, match_command)
+COMMANDS = (
+    init_db_command,
+    load_demo_command,
+    setup_demo_command,
+    create_coordinator_command,
+    check_config_command,
+    match_command,
+)
 
 
 def register_commands(app: Flask) -> None:

@@ -7,7 +7,6 @@ weak or missing secrets instead of running with them.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,26 +42,69 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", "AIDREGISTRY_ENV", "development", help="development, production or testing"),
     Setting("SECRET_KEY", "SECRET_KEY", None, help="at least 32 random characters in production"),
-    Setting("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", None,
-            help="postgresql+psycopg://user@host/db; default SQLite in the instance folder"),
-    Setting("REDIS_URL", "AIDREGISTRY_REDIS_URL", None,
-            help="redis://host:6379/0 for rate limits shared by all workers"),
-    Setting("TRUSTED_HOSTS", "TRUSTED_HOSTS", None, "list",
-            help="comma-separated host names the site answers to"),
-    Setting("PROXY_COUNT", "AIDREGISTRY_PROXY_COUNT", 0, "int",
-            help="number of reverse proxies whose X-Forwarded-* headers are trusted"),
-    Setting("TILE_URL", "AIDREGISTRY_TILE_URL",
-            "https://tile.openstreetmap.org/{z}/{x}/{y}.png", help="map tile URL template"),
-    Setting("TILE_ATTRIBUTION", "AIDREGISTRY_TILE_ATTRIBUTION",
-            "&copy; OpenStreetMap contributors", help="attribution shown under the map"),
-    Setting("GAZETTEER_PATH", "AIDREGISTRY_GAZETTEER_PATH", None,
-            help="where the offline place index is kept; default the instance folder"),
-    Setting("NOMINATIM_URL", "AIDREGISTRY_NOMINATIM_URL", None,
-            help="enable online geocoding, e.g. https://nominatim.openstreetmap.org"),
-    Setting("NOMINATIM_USER_AGENT", "AIDREGISTRY_NOMINATIM_USER_AGENT", None,
-            help="identifying user agent for the online geocoder (required with it)"),
-    Setting("MAIL_LOG_ONLY", "AIDREGISTRY_MAIL_LOG_ONLY", True, "bool",
-            help="write outgoing notices to the log instead of sending them"),
+    Setting(
+        "DATABASE_URL",
+        "SQLALCHEMY_DATABASE_URI",
+        None,
+        help="postgresql+psycopg://user@host/db; default SQLite in the instance folder",
+    ),
+    Setting(
+        "REDIS_URL",
+        "AIDREGISTRY_REDIS_URL",
+        None,
+        help="redis://host:6379/0 for rate limits shared by all workers",
+    ),
+    Setting(
+        "TRUSTED_HOSTS",
+        "TRUSTED_HOSTS",
+        None,
+        "list",
+        help="comma-separated host names the site answers to",
+    ),
+    Setting(
+        "PROXY_COUNT",
+        "AIDREGISTRY_PROXY_COUNT",
+        0,
+        "int",
+        help="number of reverse proxies whose X-Forwarded-* headers are trusted",
+    ),
+    Setting(
+        "TILE_URL",
+        "AIDREGISTRY_TILE_URL",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        help="map tile URL template",
+    ),
+    Setting(
+        "TILE_ATTRIBUTION",
+        "AIDREGISTRY_TILE_ATTRIBUTION",
+        "&copy; OpenStreetMap contributors",
+        help="attribution shown under the map",
+    ),
+    Setting(
+        "GAZETTEER_PATH",
+        "AIDREGISTRY_GAZETTEER_PATH",
+        None,
+        help="where the offline place index is kept; default the instance folder",
+    ),
+    Setting(
+        "NOMINATIM_URL",
+        "AIDREGISTRY_NOMINATIM_URL",
+        None,
+        help="enable online geocoding, e.g. https://nominatim.openstreetmap.org",
+    ),
+    Setting(
+        "NOMINATIM_USER_AGENT",
+        "AIDREGISTRY_NOMINATIM_USER_AGENT",
+        None,
+        help="identifying user agent for the online geocoder (required with it)",
+    ),
+    Setting(
+        "MAIL_LOG_ONLY",
+        "AIDREGISTRY_MAIL_LOG_ONLY",
+        True,
+        "bool",
+        help="write outgoing notices to the log instead of sending them",
+    ),
     Setting("LOG_LEVEL", "AIDREGISTRY_LOG_LEVEL", "INFO", help="logging level"),
 )
 
@@ -132,9 +174,14 @@ def ensure_secret_key(config: dict[str, Any], env: str, instance_path: str) -> N
 
 
 def _refuse_weak_key(key: str | None, dev_file: Path) -> None:
-    hint = 'set AIDREGISTRY_SECRET_KEY, e.g. to the output of: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+    hint = (
+        "set AIDREGISTRY_SECRET_KEY, e.g. to the output of: "
+        'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+    )
     if not key:
-        raise ConfigError(f"AIDREGISTRY_SECRET_KEY is not set; a production start needs one: {hint}")
+        raise ConfigError(
+            f"AIDREGISTRY_SECRET_KEY is not set; a production start needs one: {hint}"
+        )
     if key.lower() in KNOWN_WEAK_KEYS or len(key) < MIN_SECRET_LENGTH:
         raise ConfigError(
             f"AIDREGISTRY_SECRET_KEY is a development or too short key "

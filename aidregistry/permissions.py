@@ -34,8 +34,13 @@ class Permission(StrEnum):
 
 
 COORDINATOR_PERMISSIONS = frozenset(
-    {Permission.ORGANISATION_VERIFY, Permission.ALLOCATION_APPROVE, Permission.MATCH_RUN,
-     Permission.AUDIT_READ, Permission.SHIPMENT_RECORD}
+    {
+        Permission.ORGANISATION_VERIFY,
+        Permission.ALLOCATION_APPROVE,
+        Permission.MATCH_RUN,
+        Permission.AUDIT_READ,
+        Permission.SHIPMENT_RECORD,
+    }
 )
 
 
@@ -51,8 +56,11 @@ def permissions_of(user: User | None) -> frozenset[Permission]:
     # Pending organisations may draft; nothing of theirs is public until verified.
     if org.state.value in ("pending", "verified"):
         if org.can_donate:
-            granted |= {Permission.DONATION_CREATE, Permission.ALLOCATION_CONFIRM,
-                        Permission.SHIPMENT_RECORD}
+            granted |= {
+                Permission.DONATION_CREATE,
+                Permission.ALLOCATION_CONFIRM,
+                Permission.SHIPMENT_RECORD,
+            }
         if org.can_receive:
             granted |= {Permission.NEED_CREATE, Permission.RECEIPT_CONFIRM}
     return frozenset(granted)
@@ -69,8 +77,10 @@ def can_edit(record: Any, user: Any = None) -> bool:
     who = current_user if user is None else user
     if not who.is_authenticated or who.is_coordinator:
         return False
-    return bool(record.organisation_id == who.organisation_id
-                and who.organisation.state.value in ("pending", "verified"))
+    return bool(
+        record.organisation_id == who.organisation_id
+        and who.organisation.state.value in ("pending", "verified")
+    )
 
 
 def permission_required(permission: Permission) -> Callable[[F], F]:

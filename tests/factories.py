@@ -21,6 +21,7 @@ from aidregistry.models import (
     UserRole,
     VerificationState,
 )
+from aidregistry.models.base import today
 from tests.conftest import TEST_PASSWORD
 
 
@@ -58,7 +59,8 @@ class UserFactory(Base):
     organisation = factory.SubFactory(OrganisationFactory)
     role = UserRole.MEMBER
     password_hash = factory.LazyFunction(
-        lambda: current_app.extensions["aidregistry.hasher"].hash(TEST_PASSWORD))
+        lambda: current_app.extensions["aidregistry.hasher"].hash(TEST_PASSWORD)
+    )
 
 
 class DonationFactory(Base):
@@ -83,15 +85,21 @@ class NeedFactory(Base):
     class Meta:
         model = Need
 
-    organisation = factory.SubFactory(OrganisationFactory, role=OrgRole.RECIPIENT, country="US",
-                                      city="Los Angeles", lat=34.0522, lon=-118.2437,
-                                      kind=OrgKind.MUNICIPAL_GOVERNMENT)
+    organisation = factory.SubFactory(
+        OrganisationFactory,
+        role=OrgRole.RECIPIENT,
+        country="US",
+        city="Los Angeles",
+        lat=34.0522,
+        lon=-118.2437,
+        kind=OrgKind.MUNICIPAL_GOVERNMENT,
+    )
     item_code = "MASK_SURG"
     quantity = 20000
     allocated = 0
     priority = 2
-    needed_by = factory.LazyFunction(lambda: date.today() + timedelta(days=14))
-    expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+    needed_by = factory.LazyFunction(lambda: today() + timedelta(days=14))
+    expires_on = factory.LazyFunction(lambda: today() + timedelta(days=30))
     place = "Los Angeles"
     place_country = "US"
     lat = 34.0522
@@ -103,8 +111,9 @@ class NeedFactory(Base):
         self.accepted_standards = [db.session.get(Standard, code) for code in codes]
 
 
-def member(role: OrgRole = OrgRole.DONOR, state: VerificationState = VerificationState.VERIFIED,
-           **org: Any) -> User:
+def member(
+    role: OrgRole = OrgRole.DONOR, state: VerificationState = VerificationState.VERIFIED, **org: Any
+) -> User:
     """A user of a new organisation with the given role and state."""
     organisation = OrganisationFactory(role=role, state=state, **org)
     return UserFactory(organisation=organisation)
@@ -112,6 +121,11 @@ def member(role: OrgRole = OrgRole.DONOR, state: VerificationState = Verificatio
 
 def coordinator() -> User:
     """A coordinator of the coordination organisation."""
-    org = OrganisationFactory(name="AidRegistry coordination", kind=OrgKind.COORDINATION,
-                              role=OrgRole.COORDINATOR, country="XX", city="Coordination")
+    org = OrganisationFactory(
+        name="AidRegistry coordination",
+        kind=OrgKind.COORDINATION,
+        role=OrgRole.COORDINATOR,
+        country="XX",
+        city="Coordination",
+    )
     return UserFactory(organisation=org, role=UserRole.COORDINATOR)

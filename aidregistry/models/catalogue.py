@@ -27,7 +27,9 @@ class ItemType(Base):
     default_pack: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
-    standards: Mapped[list[Standard]] = relationship(back_populates="item", order_by="Standard.code")
+    standards: Mapped[list[Standard]] = relationship(
+        back_populates="item", order_by="Standard.code"
+    )
 
     def name(self, locale: str) -> str:
         """The item's name in the given locale (English for anything but Chinese)."""
@@ -59,7 +61,9 @@ class CertificationEquivalence(Base):
     """Goods of the offered standard may serve a need for the requested one, where and when."""
 
     __tablename__ = "certification_equivalence"
-    __table_args__ = (UniqueConstraint("requested_code", "offered_code", "jurisdiction", "valid_from"),)
+    __table_args__ = (
+        UniqueConstraint("requested_code", "offered_code", "jurisdiction", "valid_from"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     requested_code: Mapped[str] = mapped_column(ForeignKey("standard.code"), index=True)

@@ -90,8 +90,12 @@ class AllocationStatus(StrEnum):
 
 # Allocations in these states hold quantity on their donation and need.
 HOLDING_STATUSES = frozenset(
-    {AllocationStatus.ACCEPTED, AllocationStatus.CONFIRMED, AllocationStatus.SHIPPED,
-     AllocationStatus.DELIVERED}
+    {
+        AllocationStatus.ACCEPTED,
+        AllocationStatus.CONFIRMED,
+        AllocationStatus.SHIPPED,
+        AllocationStatus.DELIVERED,
+    }
 )
 
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidregistry.models.base import Base, TimestampMixin, UTCDateTime
@@ -19,7 +27,11 @@ if TYPE_CHECKING:
 def enum_column(enum: type, name: str) -> Enum:
     """A string column restricted to the enum's values, with a named CHECK constraint."""
     return Enum(
-        enum, name=name, native_enum=False, create_constraint=True, length=32,
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
@@ -52,7 +64,8 @@ class Organisation(TimestampMixin, Base):
     )
     state: Mapped[VerificationState] = mapped_column(
         enum_column(VerificationState, "verification_state"),
-        default=VerificationState.PENDING, index=True,
+        default=VerificationState.PENDING,
+        index=True,
     )
     state_reason: Mapped[str | None] = mapped_column(Text)
     state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -66,7 +79,9 @@ class Organisation(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     identifiers: Mapped[list[OrganisationIdentifier]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="OrganisationIdentifier.id"
+        back_populates="organisation",
+        cascade="all, delete-orphan",
+        order_by="OrganisationIdentifier.id",
     )
     members: Mapped[list[User]] = relationship(back_populates="organisation")
 

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Date, Float, ForeignKey, Integer, String, Table
-from sqlalchemy import Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidregistry.models.base import Base, TimestampMixin, UTCDateTime
@@ -58,7 +68,9 @@ class Donation(PlaceMixin, SourcedMixin, TimestampMixin, Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("item_type.code"), index=True)
     quantity: Mapped[int] = mapped_column(BigInteger, comment="base units")
-    allocated: Mapped[int] = mapped_column(BigInteger, default=0, comment="base units held by allocations")
+    allocated: Mapped[int] = mapped_column(
+        BigInteger, default=0, comment="base units held by allocations"
+    )
     pack_size: Mapped[int | None] = mapped_column(Integer, comment="base units per pack")
     pack_label: Mapped[str | None] = mapped_column(String(32))
     standard_code: Mapped[str | None] = mapped_column(ForeignKey("standard.code"))
@@ -97,8 +109,12 @@ class Donation(PlaceMixin, SourcedMixin, TimestampMixin, Base):
     @property
     def certificate_kinds(self) -> frozenset[str]:
         """The kinds of certificate this lot carries."""
-        fields = {"NMPA": self.cert_nmpa, "FDA_EUA": self.cert_fda_eua,
-                  "FDA_510K": self.cert_fda_510k, "NIOSH": self.cert_niosh}
+        fields = {
+            "NMPA": self.cert_nmpa,
+            "FDA_EUA": self.cert_fda_eua,
+            "FDA_510K": self.cert_fda_510k,
+            "NIOSH": self.cert_niosh,
+        }
         kinds = {kind for kind, value in fields.items() if value}
         if self.cert_ce and self.cert_ce_notified_body:
             kinds.add("CE")

@@ -53,8 +53,13 @@ class ShipmentStatus(StrEnum):
 
 # While a shipment is in one of these states, its allocations cannot go on another one.
 ACTIVE_SHIPMENT_STATUSES = frozenset(
-    {ShipmentStatus.PREPARING, ShipmentStatus.IN_TRANSIT, ShipmentStatus.AT_HUB,
-     ShipmentStatus.ARRIVED, ShipmentStatus.DELIVERED}
+    {
+        ShipmentStatus.PREPARING,
+        ShipmentStatus.IN_TRANSIT,
+        ShipmentStatus.AT_HUB,
+        ShipmentStatus.ARRIVED,
+        ShipmentStatus.DELIVERED,
+    }
 )
 
 
@@ -84,10 +89,13 @@ class ReceiptDecision(StrEnum):
 
 def _place_checks(prefix: str) -> tuple[CheckConstraint, ...]:
     return (
-        CheckConstraint(f"{prefix}_lat IS NULL OR ({prefix}_lat BETWEEN -90 AND 90)",
-                        name=f"{prefix}_lat_range"),
-        CheckConstraint(f"{prefix}_lon IS NULL OR ({prefix}_lon BETWEEN -180 AND 180)",
-                        name=f"{prefix}_lon_range"),
+        CheckConstraint(
+            f"{prefix}_lat IS NULL OR ({prefix}_lat BETWEEN -90 AND 90)", name=f"{prefix}_lat_range"
+        ),
+        CheckConstraint(
+            f"{prefix}_lon IS NULL OR ({prefix}_lon BETWEEN -180 AND 180)",
+            name=f"{prefix}_lon_range",
+        ),
     )
 
 
@@ -97,13 +105,15 @@ class Shipment(SourcedMixin, TimestampMixin, Base):
     __tablename__ = "shipment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    donor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True,
-                                          comment="consignor")
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True,
-                                              comment="consignee")
+    donor_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id"), index=True, comment="consignor"
+    )
+    recipient_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id"), index=True, comment="consignee"
+    )
     status: Mapped[ShipmentStatus] = mapped_column(
-        enum_column(ShipmentStatus, "shipment_status"), default=ShipmentStatus.PREPARING,
-        index=True)
+        enum_column(ShipmentStatus, "shipment_status"), default=ShipmentStatus.PREPARING, index=True
+    )
     notes: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -111,15 +121,21 @@ class Shipment(SourcedMixin, TimestampMixin, Base):
     donor: Mapped[Organisation] = relationship(foreign_keys=[donor_id])
     recipient: Mapped[Organisation] = relationship(foreign_keys=[recipient_id])
     lines: Mapped[list[ShipmentLine]] = relationship(
-        back_populates="shipment", cascade="all, delete-orphan", order_by="ShipmentLine.id")
+        back_populates="shipment", cascade="all, delete-orphan", order_by="ShipmentLine.id"
+    )
     legs: Mapped[list[ShipmentLeg]] = relationship(
-        back_populates="shipment", cascade="all, delete-orphan",
-        order_by="[ShipmentLeg.sequence, ShipmentLeg.id]")
+        back_populates="shipment",
+        cascade="all, delete-orphan",
+        order_by="[ShipmentLeg.sequence, ShipmentLeg.id]",
+    )
     events: Mapped[list[ShipmentEvent]] = relationship(
-        back_populates="shipment", cascade="all, delete-orphan",
-        order_by="[ShipmentEvent.at, ShipmentEvent.id]")
-    receipt: Mapped[Receipt | None] = relationship(back_populates="shipment",
-                                                   cascade="all, delete-orphan")
+        back_populates="shipment",
+        cascade="all, delete-orphan",
+        order_by="[ShipmentEvent.at, ShipmentEvent.id]",
+    )
+    receipt: Mapped[Receipt | None] = relationship(
+        back_populates="shipment", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
 
@@ -140,27 +156,34 @@ class ShipmentLine(Base):
     __tablename__ = "shipment_line"
     __table_args__ = (
         CheckConstraint(f"quantity > 0 AND quantity <= {MAX_QUANTITY}", name="quantity_positive"),
-        CheckConstraint("quantity_received IS NULL OR "
-                        "(quantity_received >= 0 AND quantity_received <= quantity)",
-                        name="received_within_shipped"),
-        CheckConstraint("decision IS NULL OR quantity_received IS NOT NULL",
-                        name="decision_has_quantity"),
+        CheckConstraint(
+            "quantity_received IS NULL OR "
+            "(quantity_received >= 0 AND quantity_received <= quantity)",
+            name="received_within_shipped",
+        ),
+        CheckConstraint(
+            "decision IS NULL OR quantity_received IS NOT NULL", name="decision_has_quantity"
+        ),
         UniqueConstraint("shipment_id", "allocation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"),
-                                             index=True)
+    shipment_id: Mapped[int] = mapped_column(
+        ForeignKey("shipment.id", ondelete="CASCADE"), index=True
+    )
     allocation_id: Mapped[int] = mapped_column(ForeignKey("allocation.id"), index=True)
     quantity: Mapped[int] = mapped_column(BigInteger, comment="base units shipped")
     status_before: Mapped[AllocationStatus] = mapped_column(
         enum_column(AllocationStatus, "allocation_status"),
-        comment="the allocation's status when it was put on the shipment; restored on cancel")
+        comment="the allocation's status when it was put on the shipment; restored on cancel",
+    )
     quantity_received: Mapped[int | None] = mapped_column(BigInteger, comment="base units")
     condition: Mapped[ReceivedCondition | None] = mapped_column(
-        enum_column(ReceivedCondition, "received_condition"))
+        enum_column(ReceivedCondition, "received_condition")
+    )
     decision: Mapped[ReceiptDecision | None] = mapped_column(
-        enum_column(ReceiptDecision, "receipt_decision"))
+        enum_column(ReceiptDecision, "receipt_decision")
+    )
     inspection_note: Mapped[str | None] = mapped_column(Text)
 
     shipment: Mapped[Shipment] = relationship(back_populates="lines")
@@ -177,24 +200,33 @@ class ShipmentLeg(Base):
 
     __tablename__ = "shipment_leg"
     __table_args__ = (
-        CheckConstraint("gross_weight_kg IS NULL OR gross_weight_kg > 0",
-                        name="gross_weight_positive"),
-        CheckConstraint("planned_arrival IS NULL OR planned_departure IS NULL "
-                        "OR planned_arrival >= planned_departure", name="planned_order"),
-        CheckConstraint("actual_arrival IS NULL OR actual_departure IS NULL "
-                        "OR actual_arrival >= actual_departure", name="actual_order"),
+        CheckConstraint(
+            "gross_weight_kg IS NULL OR gross_weight_kg > 0", name="gross_weight_positive"
+        ),
+        CheckConstraint(
+            "planned_arrival IS NULL OR planned_departure IS NULL "
+            "OR planned_arrival >= planned_departure",
+            name="planned_order",
+        ),
+        CheckConstraint(
+            "actual_arrival IS NULL OR actual_departure IS NULL "
+            "OR actual_arrival >= actual_departure",
+            name="actual_order",
+        ),
         *_place_checks("origin"),
         *_place_checks("destination"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"),
-                                             index=True)
+    shipment_id: Mapped[int] = mapped_column(
+        ForeignKey("shipment.id", ondelete="CASCADE"), index=True
+    )
     sequence: Mapped[int] = mapped_column(Integer, default=1, comment="1 for the first leg")
     mode: Mapped[Mode] = mapped_column(enum_column(Mode, "transport_mode"))
     carrier: Mapped[str | None] = mapped_column(String(200))
     reference: Mapped[str | None] = mapped_column(
-        String(REFERENCE_LENGTH), comment="air waybill, bill of lading, flight or vessel")
+        String(REFERENCE_LENGTH), comment="air waybill, bill of lading, flight or vessel"
+    )
     gross_weight_kg: Mapped[float | None] = mapped_column(Float)
     origin: Mapped[str] = mapped_column(String(200))
     origin_country: Mapped[str | None] = mapped_column(String(2))
@@ -209,21 +241,24 @@ class ShipmentLeg(Base):
     planned_arrival: Mapped[date | None] = mapped_column(Date)
     actual_arrival: Mapped[date | None] = mapped_column(Date)
     customs: Mapped[CustomsState] = mapped_column(
-        enum_column(CustomsState, "customs_state"), default=CustomsState.NONE)
+        enum_column(CustomsState, "customs_state"), default=CustomsState.NONE
+    )
 
     shipment: Mapped[Shipment] = relationship(back_populates="legs")
 
     @property
     def departure(self) -> tuple[date | None, bool]:
         """The best known departure date and whether it is actual (else planned)."""
-        return (self.actual_departure, True) if self.actual_departure else (
-            self.planned_departure, False)
+        return (
+            (self.actual_departure, True)
+            if self.actual_departure
+            else (self.planned_departure, False)
+        )
 
     @property
     def arrival(self) -> tuple[date | None, bool]:
         """The best known arrival date and whether it is actual (else planned)."""
-        return (self.actual_arrival, True) if self.actual_arrival else (
-            self.planned_arrival, False)
+        return (self.actual_arrival, True) if self.actual_arrival else (self.planned_arrival, False)
 
 
 class ShipmentEvent(Base):
@@ -232,12 +267,14 @@ class ShipmentEvent(Base):
     __tablename__ = "shipment_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"),
-                                             index=True)
+    shipment_id: Mapped[int] = mapped_column(
+        ForeignKey("shipment.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, comment="when recorded")
     occurred_on: Mapped[date | None] = mapped_column(Date, comment="when it happened, as told")
-    is_planned: Mapped[bool] = mapped_column(default=False,
-                                             comment="occurred_on is a plan, not a fact")
+    is_planned: Mapped[bool] = mapped_column(
+        default=False, comment="occurred_on is a plan, not a fact"
+    )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     status: Mapped[ShipmentStatus] = mapped_column(enum_column(ShipmentStatus, "shipment_status"))
     document_ref: Mapped[str | None] = mapped_column(String(REFERENCE_LENGTH))
@@ -253,12 +290,14 @@ class Receipt(TimestampMixin, Base):
     __tablename__ = "receipt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"),
-                                             unique=True)
+    shipment_id: Mapped[int] = mapped_column(
+        ForeignKey("shipment.id", ondelete="CASCADE"), unique=True
+    )
     received_on: Mapped[date] = mapped_column(Date)
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    document_ref: Mapped[str | None] = mapped_column(String(REFERENCE_LENGTH),
-                                                     comment="handover protocol or receipt")
+    document_ref: Mapped[str | None] = mapped_column(
+        String(REFERENCE_LENGTH), comment="handover protocol or receipt"
+    )
     note: Mapped[str | None] = mapped_column(Text)
 
     shipment: Mapped[Shipment] = relationship(back_populates="receipt")

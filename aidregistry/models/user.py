@@ -26,7 +26,9 @@ class User(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    role: Mapped[UserRole] = mapped_column(enum_column(UserRole, "user_role"), default=UserRole.MEMBER)
+    role: Mapped[UserRole] = mapped_column(
+        enum_column(UserRole, "user_role"), default=UserRole.MEMBER
+    )
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -70,34 +70,57 @@ def register(session: Session, hasher: Hasher, org: OrganisationInput, person: P
     if problem:
         raise ServiceError(problem, field="password")
     if find_user(session, person.email) is not None:
-        raise ServiceError("An account with this e-mail address exists; sign in instead.",
-                           field="email")
+        raise ServiceError(
+            "An account with this e-mail address exists; sign in instead.", field="email"
+        )
     organisation = _new_organisation(session, org, person)
-    user = User(email=normalise_email(person.email), name=person.name.strip(),
-                password_hash=hasher.hash(person.password), organisation=organisation,
-                role=UserRole.MEMBER)
+    user = User(
+        email=normalise_email(person.email),
+        name=person.name.strip(),
+        password_hash=hasher.hash(person.password),
+        organisation=organisation,
+        role=UserRole.MEMBER,
+    )
     session.add(user)
     session.flush()
-    record_event(session, user, "organisation.register", organisation,
-                 after=snapshot(organisation, ORG_FIELDS))
+    record_event(
+        session,
+        user,
+        "organisation.register",
+        organisation,
+        after=snapshot(organisation, ORG_FIELDS),
+    )
     return user
 
 
-def _new_organisation(session: Session, org: OrganisationInput, person: PersonInput) -> Organisation:
+def _new_organisation(
+    session: Session, org: OrganisationInput, person: PersonInput
+) -> Organisation:
     organisation = Organisation(
-        name=org.name.strip(), name_local=(org.name_local or "").strip() or None, kind=org.kind,
-        role=org.role, country=org.country.upper(), region=org.region, city=org.city.strip(),
-        lat=org.lat, lon=org.lon, location_precision=org.location_precision,
-        state=VerificationState.PENDING, contact_name=person.name.strip(),
-        contact_email=normalise_email(person.email), contact_phone=org.contact_phone,
+        name=org.name.strip(),
+        name_local=(org.name_local or "").strip() or None,
+        kind=org.kind,
+        role=org.role,
+        country=org.country.upper(),
+        region=org.region,
+        city=org.city.strip(),
+        lat=org.lat,
+        lon=org.lon,
+        location_precision=org.location_precision,
+        state=VerificationState.PENDING,
+        contact_name=person.name.strip(),
+        contact_email=normalise_email(person.email),
+        contact_phone=org.contact_phone,
         website=org.website,
     )
     if org.identifier_scheme and org.identifier_value:
         scheme, value = org.identifier_scheme.strip().upper(), org.identifier_value.strip()
         taken = session.scalar(select(OrganisationIdentifier).filter_by(scheme=scheme, value=value))
         if taken is not None:
-            raise ServiceError("An organisation with this identifier is already registered.",
-                               field="identifier_value")
+            raise ServiceError(
+                "An organisation with this identifier is already registered.",
+                field="identifier_value",
+            )
         organisation.identifiers.append(OrganisationIdentifier(scheme=scheme, value=value))
     session.add(organisation)
     return organisation
@@ -155,12 +178,23 @@ def create_coordinator(
         raise ServiceError("An account with this e-mail address exists.", field="email")
     org = session.scalar(select(Organisation).filter_by(external_ref="aidregistry:coordination"))
     if org is None:
-        org = Organisation(name="AidRegistry coordination", kind=OrgKind.COORDINATION,
-                           role=OrgRole.COORDINATOR, country="XX", city="Coordination",
-                           state=VerificationState.VERIFIED, external_ref="aidregistry:coordination")
+        org = Organisation(
+            name="AidRegistry coordination",
+            kind=OrgKind.COORDINATION,
+            role=OrgRole.COORDINATOR,
+            country="XX",
+            city="Coordination",
+            state=VerificationState.VERIFIED,
+            external_ref="aidregistry:coordination",
+        )
         session.add(org)
-    user = User(email=normalise_email(email), name=name, password_hash=hasher.hash(password),
-                organisation=org, role=UserRole.COORDINATOR)
+    user = User(
+        email=normalise_email(email),
+        name=name,
+        password_hash=hasher.hash(password),
+        organisation=org,
+        role=UserRole.COORDINATOR,
+    )
     session.add(user)
     session.flush()
     record_event(session, None, "user.create_coordinator", user, after={"email": user.email})

@@ -41,8 +41,11 @@ def _take(session: Session, donation: Donation, need: Need, quantity: int, on: d
     """Hold ``quantity`` on both records, or raise QuantityChanged and hold nothing."""
     taken = session.execute(
         update(Donation)
-        .where(Donation.id == donation.id, Donation.status == DonationStatus.AVAILABLE,
-               Donation.quantity - Donation.allocated >= quantity)
+        .where(
+            Donation.id == donation.id,
+            Donation.status == DonationStatus.AVAILABLE,
+            Donation.quantity - Donation.allocated >= quantity,
+        )
         .values(allocated=Donation.allocated + quantity, version=Donation.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -52,8 +55,12 @@ def _take(session: Session, donation: Donation, need: Need, quantity: int, on: d
         raise QuantityChanged(f"Only {left:,} units of this donation are still available.", left)
     taken = session.execute(
         update(Need)
-        .where(Need.id == need.id, Need.status == NeedStatus.OPEN, Need.expires_on >= on,
-               Need.quantity - Need.allocated >= quantity)
+        .where(
+            Need.id == need.id,
+            Need.status == NeedStatus.OPEN,
+            Need.expires_on >= on,
+            Need.quantity - Need.allocated >= quantity,
+        )
         .values(allocated=Need.allocated + quantity, version=Need.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -68,17 +75,23 @@ def _take(session: Session, donation: Donation, need: Need, quantity: int, on: d
 
 
 def _give_back_donation(session: Session, donation: Donation, quantity: int) -> None:
-    session.execute(update(Donation).where(Donation.id == donation.id)
-                    .values(allocated=Donation.allocated - quantity, version=Donation.version + 1)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Donation)
+        .where(Donation.id == donation.id)
+        .values(allocated=Donation.allocated - quantity, version=Donation.version + 1)
+        .execution_options(synchronize_session=False)
+    )
     session.expire(donation)
 
 
 def _give_back(session: Session, allocation: Allocation) -> None:
     _give_back_donation(session, allocation.donation, allocation.quantity)
-    session.execute(update(Need).where(Need.id == allocation.need_id)
-                    .values(allocated=Need.allocated - allocation.quantity, version=Need.version + 1)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Need)
+        .where(Need.id == allocation.need_id)
+        .values(allocated=Need.allocated - allocation.quantity, version=Need.version + 1)
+        .execution_options(synchronize_session=False)
+    )
     session.expire(allocation.need)
 
 
@@ -87,14 +100,27 @@ def _require_coordinator(actor: User) -> None:
         raise NotAllowed("Only coordinators decide on allocations.")
 
 
-def _decide(session: Session, actor: User, allocation: Allocation, to: AllocationStatus,
-            action: str, reason: str | None = None) -> None:
+def _decide(
+    session: Session,
+    actor: User,
+    allocation: Allocation,
+    to: AllocationStatus,
+    action: str,
+    reason: str | None = None,
+) -> None:
     before = allocation.status.value
     allocation.status = to
     allocation.decided_by_id, allocation.decided_at = actor.id, utcnow()
     session.flush()
-    record_event(session, actor, f"allocation.{action}", allocation, before={"status": before},
-                 after={"status": to.value, "quantity": allocation.quantity}, reason=reason)
+    record_event(
+        session,
+        actor,
+        f"allocation.{action}",
+        allocation,
+        before={"status": before},
+        after={"status": to.value, "quantity": allocation.quantity},
+        reason=reason,
+    )
 
 
 def accept(session: Session, actor: User, allocation: Allocation, on: date | None = None) -> None:
@@ -106,8 +132,9 @@ def accept(session: Session, actor: User, allocation: Allocation, on: date | Non
     _decide(session, actor, allocation, AllocationStatus.ACCEPTED, "accept")
 
 
-def reject(session: Session, actor: User, allocation: Allocation, code: ReasonCode,
-           text: str | None) -> None:
+def reject(
+    session: Session, actor: User, allocation: Allocation, code: ReasonCode, text: str | None
+) -> None:
     """A coordinator rejects a proposal, with a reason code (and text for "other")."""
     _require_coordinator(actor)
     if allocation.status is not AllocationStatus.PROPOSED:
@@ -126,12 +153,14 @@ def _reason(code: ReasonCode, text: str | None) -> str:
     return f"{code.value}: {text.strip()}" if text and text.strip() else code.value
 
 
-def cancel(session: Session, actor: User, allocation: Allocation, code: ReasonCode,
-           text: str | None) -> None:
+def cancel(
+    session: Session, actor: User, allocation: Allocation, code: ReasonCode, text: str | None
+) -> None:
     """Cancel an accepted or confirmed allocation; its quantities return to both records."""
     may = actor.is_coordinator or (
         actor.organisation_id == allocation.donation.organisation_id
-        and allocation.status is AllocationStatus.CONFIRMED)
+        and allocation.status is AllocationStatus.CONFIRMED
+    )
     if not may:
         raise NotAllowed("Only coordinators (or the donor, for its pledges) cancel allocations.")
     if allocation.status not in (AllocationStatus.ACCEPTED, AllocationStatus.CONFIRMED):
@@ -150,18 +179,36 @@ def confirm(session: Session, actor: User, allocation: Allocation) -> None:
     _decide(session, actor, allocation, AllocationStatus.CONFIRMED, "confirm")
 
 
-def create_manual(session: Session, actor: User, donation: Donation, need: Need, quantity: int,
-                  note: str | None = None, on: date | None = None) -> Allocation:
+def create_manual(
+    session: Session,
+    actor: User,
+    donation: Donation,
+    need: Need,
+    quantity: int,
+    note: str | None = None,
+    on: date | None = None,
+) -> Allocation:
     """A coordinator allocates by hand; the same quantity rules apply."""
     _require_coordinator(actor)
     if quantity <= 0:
         raise ServiceError("The quantity must be at least 1.", field="quantity")
-    allocation = Allocation(donation=donation, need=need, quantity=quantity,
-                            status=AllocationStatus.PROPOSED, proposed_by="coordinator",
-                            created_by_id=actor.id, explanation={"note": note or ""})
+    allocation = Allocation(
+        donation=donation,
+        need=need,
+        quantity=quantity,
+        status=AllocationStatus.PROPOSED,
+        proposed_by="coordinator",
+        created_by_id=actor.id,
+        explanation={"note": note or ""},
+    )
     session.add(allocation)
     session.flush()
-    record_event(session, actor, "allocation.create", allocation,
-                 after={"donation": donation.id, "need": need.id, "quantity": quantity})
+    record_event(
+        session,
+        actor,
+        "allocation.create",
+        allocation,
+        after={"donation": donation.id, "need": need.id, "quantity": quantity},
+    )
     accept(session, actor, allocation, on)
     return allocation

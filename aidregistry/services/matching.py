@@ -48,24 +48,40 @@ class Scope:
 
     def as_dict(self) -> dict[str, str]:
         """The scope as stored on the run."""
-        return {key: value for key, value in (("item", self.item_code),
-                                              ("country", self.country)) if value}
+        return {
+            key: value
+            for key, value in (("item", self.item_code), ("country", self.country))
+            if value
+        }
 
 
 def _donations(scope: Scope) -> Select[tuple[Donation]]:
-    query = (select(Donation).join(Organisation)
-             .where(Organisation.state == VerificationState.VERIFIED,
-                    Donation.status == DonationStatus.AVAILABLE,
-                    Donation.quantity > Donation.allocated, Donation.lat.is_not(None)))
+    query = (
+        select(Donation)
+        .join(Organisation)
+        .where(
+            Organisation.state == VerificationState.VERIFIED,
+            Donation.status == DonationStatus.AVAILABLE,
+            Donation.quantity > Donation.allocated,
+            Donation.lat.is_not(None),
+        )
+    )
     return query.where(Donation.item_code == scope.item_code) if scope.item_code else query
 
 
 def _needs(scope: Scope, on: date) -> Select[tuple[Need]]:
-    query = (select(Need).join(Organisation)
-             .where(Organisation.state == VerificationState.VERIFIED,
-                    Need.status == NeedStatus.OPEN, Need.expires_on >= on,
-                    Need.quantity > Need.allocated, Need.lat.is_not(None))
-             .options(selectinload(Need.accepted_standards), selectinload(Need.organisation)))
+    query = (
+        select(Need)
+        .join(Organisation)
+        .where(
+            Organisation.state == VerificationState.VERIFIED,
+            Need.status == NeedStatus.OPEN,
+            Need.expires_on >= on,
+            Need.quantity > Need.allocated,
+            Need.lat.is_not(None),
+        )
+        .options(selectinload(Need.accepted_standards), selectinload(Need.organisation))
+    )
     if scope.country:
         query = query.where(Organisation.country == scope.country)
     return query
@@ -73,29 +89,45 @@ def _needs(scope: Scope, on: date) -> Select[tuple[Need]]:
 
 def to_offer(donation: Donation) -> dm.Offer:
     """A donation as the solver sees it."""
-    assert donation.lat is not None and donation.lon is not None  # noqa: S101 - filtered above
+    if donation.lat is None or donation.lon is None:
+        raise ValueError(f"donation {donation.id} has no coordinates")
     return dm.Offer(
-        id=str(donation.id), item=donation.item_code, quantity=donation.remaining,
+        id=str(donation.id),
+        item=donation.item_code,
+        quantity=donation.remaining,
         standard=donation.standard_code or donation.item_code + NOT_STATED_SUFFIX,
-        certificates=donation.certificate_kinds, lat=donation.lat, lon=donation.lon,
+        certificates=donation.certificate_kinds,
+        lat=donation.lat,
+        lon=donation.lon,
         available_from=donation.available_from,
-        modes=frozenset(dm.Mode(m) for m in donation.mode_set), expires_on=donation.expires_on)
+        modes=frozenset(dm.Mode(m) for m in donation.mode_set),
+        expires_on=donation.expires_on,
+    )
 
 
 def to_need(need: Need, on: date) -> dm.Need:
     """A need as the solver sees it; its jurisdiction is the recipient's country."""
-    assert need.lat is not None and need.lon is not None  # noqa: S101 - filtered above
+    if need.lat is None or need.lon is None:
+        raise ValueError(f"need {need.id} has no coordinates")
     return dm.Need(
-        id=str(need.id), item=need.item_code, quantity=need.remaining(on),
+        id=str(need.id),
+        item=need.item_code,
+        quantity=need.remaining(on),
         accepted_standards=frozenset(s.code for s in need.accepted_standards),
-        jurisdiction=need.organisation.country, priority=need.priority,
-        needed_by=need.needed_by, lat=need.lat, lon=need.lon)
+        jurisdiction=need.organisation.country,
+        priority=need.priority,
+        needed_by=need.needed_by,
+        lat=need.lat,
+        lon=need.lon,
+    )
 
 
 def standards(session: Session) -> dict[str, Standard]:
     """The standards table for the solver."""
-    return {row.code: Standard(row.code, row.item_code, row.certificate_kinds)
-            for row in session.scalars(select(StandardRow))}
+    return {
+        row.code: Standard(row.code, row.item_code, row.certificate_kinds)
+        for row in session.scalars(select(StandardRow))
+    }
 
 
 def equivalences(session: Session) -> list[Equivalence]:
@@ -104,8 +136,18 @@ def equivalences(session: Session) -> list[Equivalence]:
     for row in session.scalars(select(CertificationEquivalence)):
         places = sorted(EU_MEMBERS) if row.jurisdiction == "EU" else [row.jurisdiction]
         required = frozenset(k for k in row.required_certificates.split(";") if k)
-        rows.extend(Equivalence(row.requested_code, row.offered_code, place, row.valid_from,
-                                row.valid_to, required, row.note) for place in places)
+        rows.extend(
+            Equivalence(
+                row.requested_code,
+                row.offered_code,
+                place,
+                row.valid_from,
+                row.valid_to,
+                required,
+                row.note,
+            )
+            for place in places
+        )
     return rows
 
 
@@ -122,10 +164,17 @@ class Inputs:
 def read_inputs(session: Session, scope: Scope, on: date) -> Inputs:
     """The available donations and open needs in ``scope`` on ``on``."""
     donations = {str(d.id): d for d in session.scalars(_donations(scope))}
-    needs = {str(n.id): n for n in session.scalars(_needs(scope, on))
-             if not scope.item_code or n.item_code == scope.item_code}
-    return Inputs(donations, needs, [to_offer(d) for d in donations.values()],
-                  [to_need(n, on) for n in needs.values()])
+    needs = {
+        str(n.id): n
+        for n in session.scalars(_needs(scope, on))
+        if not scope.item_code or n.item_code == scope.item_code
+    }
+    return Inputs(
+        donations,
+        needs,
+        [to_offer(d) for d in donations.values()],
+        [to_need(n, on) for n in needs.values()],
+    )
 
 
 def current_coverage(needs: Sequence[Need]) -> dict[int, dict[str, int]]:
@@ -139,32 +188,49 @@ def current_coverage(needs: Sequence[Need]) -> dict[int, dict[str, int]]:
 
 def _tonne_km(session: Session, allocations: Sequence[dm.Allocation], inputs: Inputs) -> float:
     masses = {i.code: i.unit_mass_g or 0 for i in session.scalars(select(ItemType))}
-    grams_km = sum(a.quantity * a.km * masses[inputs.donations[a.offer_id].item_code]
-                   for a in allocations)
+    grams_km = sum(
+        a.quantity * a.km * masses[inputs.donations[a.offer_id].item_code] for a in allocations
+    )
     return round(grams_km / 1_000_000, 1)
 
 
-def propose(session: Session, actor: User | None, scope: Scope, on: date,
-            progress: Progress | None = None) -> MatchRun:
+def propose(
+    session: Session, actor: User | None, scope: Scope, on: date, progress: Progress | None = None
+) -> MatchRun:
     """Solve, store the run and its proposals (holding nothing), and supersede older ones."""
     say = progress or (lambda _message: None)
     say("reading donations and needs")
     inputs = read_inputs(session, scope, on)
     say(f"solving {len(inputs.offers)} donations × {len(inputs.requests)} needs")
-    result = dm.solve(inputs.offers, inputs.requests, standards(session), equivalences(session),
-                      dm.Policy(run_date=on), workers=1)
+    result = dm.solve(
+        inputs.offers,
+        inputs.requests,
+        standards(session),
+        equivalences(session),
+        dm.Policy(run_date=on),
+        workers=1,
+    )
     say("storing the proposals")
     _supersede(session, actor)
-    run = MatchRun(created_by_id=actor.id if actor else None, scope=scope.as_dict(),
-                   run_date=on.isoformat(), totals=_totals(session, result, inputs),
-                   uncovered=[_uncovered(u, inputs) for u in result.uncovered])
+    run = MatchRun(
+        created_by_id=actor.id if actor else None,
+        scope=scope.as_dict(),
+        run_date=on.isoformat(),
+        totals=_totals(session, result, inputs),
+        uncovered=[_uncovered(u, inputs) for u in result.uncovered],
+    )
     session.add(run)
     session.flush()
     for proposal in result.allocations:
         session.add(_allocation(run, actor, proposal, inputs))
     session.flush()
-    record_event(session, actor, "match.run", run, after={"scope": run.scope, "run_date": run.run_date,
-                                                         "proposals": len(result.allocations)})
+    record_event(
+        session,
+        actor,
+        "match.run",
+        run,
+        after={"scope": run.scope, "run_date": run.run_date, "proposals": len(result.allocations)},
+    )
     return run
 
 
@@ -172,40 +238,62 @@ def _totals(session: Session, result: dm.MatchResult, inputs: Inputs) -> dict[st
     current = current_coverage(list(inputs.needs.values()))
     proposed = result.totals.covered_by_priority
     return {
-        "by_priority": {str(p): {**current[p], "proposed": int(proposed.get(p, 0))}
-                        for p in (1, 2, 3, 4)},
-        "proposals": len(result.allocations), "quantity": sum(a.quantity for a in result.allocations),
-        "unit_km": int(result.totals.unit_km), "tonne_km": _tonne_km(session, result.allocations, inputs),
+        "by_priority": {
+            str(p): {**current[p], "proposed": int(proposed.get(p, 0))} for p in (1, 2, 3, 4)
+        },
+        "proposals": len(result.allocations),
+        "quantity": sum(a.quantity for a in result.allocations),
+        "unit_km": int(result.totals.unit_km),
+        "tonne_km": _tonne_km(session, result.allocations, inputs),
         "transport_cost": int(result.totals.transport_cost),
         "weighted_coverage": int(result.totals.weighted_coverage),
-        "donations": len(inputs.offers), "needs": len(inputs.requests),
+        "donations": len(inputs.offers),
+        "needs": len(inputs.requests),
         "solve_seconds": round(result.stats.get("total_s", 0.0), 3),
     }
 
 
 def _uncovered(item: dm.Uncovered, inputs: Inputs) -> dict[str, Any]:
     need = inputs.needs[item.need_id]
-    return {"need_id": need.id, "priority": item.priority, "quantity": item.quantity,
-            "reason": item.reason.value, "item": need.item_code, "recipient": need.organisation.name,
-            "place": need.place}
+    return {
+        "need_id": need.id,
+        "priority": item.priority,
+        "quantity": item.quantity,
+        "reason": item.reason.value,
+        "item": need.item_code,
+        "recipient": need.organisation.name,
+        "place": need.place,
+    }
 
 
-def _allocation(run: MatchRun, actor: User | None, proposal: dm.Allocation,
-                inputs: Inputs) -> Allocation:
+def _allocation(
+    run: MatchRun, actor: User | None, proposal: dm.Allocation, inputs: Inputs
+) -> Allocation:
     need = inputs.needs[proposal.need_id]
     return Allocation(
-        donation_id=int(proposal.offer_id), need_id=int(proposal.need_id),
-        quantity=proposal.quantity, status=AllocationStatus.PROPOSED, proposed_by="matcher",
-        match_run=run, created_by_id=actor.id if actor else None, mode=str(proposal.mode),
+        donation_id=int(proposal.offer_id),
+        need_id=int(proposal.need_id),
+        quantity=proposal.quantity,
+        status=AllocationStatus.PROPOSED,
+        proposed_by="matcher",
+        match_run=run,
+        created_by_id=actor.id if actor else None,
+        mode=str(proposal.mode),
         km=proposal.km,
-        explanation={**dm_explain(proposal, need), "run": run.id})
+        explanation={**dm_explain(proposal, need), "run": run.id},
+    )
 
 
 def dm_explain(proposal: dm.Allocation, need: Need) -> dict[str, Any]:
     """Why this proposal: the priority it covers, distance, mode, time, substitution."""
-    return {"priority": need.priority, "km": proposal.km, "mode": str(proposal.mode),
-            "transit_days": proposal.transit_days, "unit_cost": proposal.unit_cost,
-            "substitution": proposal.substitution}
+    return {
+        "priority": need.priority,
+        "km": proposal.km,
+        "mode": str(proposal.mode),
+        "transit_days": proposal.transit_days,
+        "unit_cost": proposal.unit_cost,
+        "substitution": proposal.substitution,
+    }
 
 
 def _supersede(session: Session, actor: User | None) -> None:
@@ -213,9 +301,13 @@ def _supersede(session: Session, actor: User | None) -> None:
     session.execute(
         update(Allocation)
         .where(Allocation.status == AllocationStatus.PROPOSED, Allocation.proposed_by == "matcher")
-        .values(status=AllocationStatus.REJECTED, reason_code=ReasonCode.OTHER,
-                reason_text="superseded by a newer matcher run")
-        .execution_options(synchronize_session=False))
+        .values(
+            status=AllocationStatus.REJECTED,
+            reason_code=ReasonCode.OTHER,
+            reason_text="superseded by a newer matcher run",
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def latest_run(session: Session) -> MatchRun | None:
@@ -225,10 +317,15 @@ def latest_run(session: Session) -> MatchRun | None:
 
 def proposals(session: Session, run: MatchRun) -> list[Allocation]:
     """A run's allocations with their donations and needs, best priority first."""
-    query = (select(Allocation).where(Allocation.match_run_id == run.id)
-             .options(selectinload(Allocation.donation).selectinload(Donation.organisation),
-                      selectinload(Allocation.need).selectinload(Need.organisation))
-             .order_by(Allocation.id))
+    query = (
+        select(Allocation)
+        .where(Allocation.match_run_id == run.id)
+        .options(
+            selectinload(Allocation.donation).selectinload(Donation.organisation),
+            selectinload(Allocation.need).selectinload(Need.organisation),
+        )
+        .order_by(Allocation.id)
+    )
     rows = list(session.scalars(query))
     rows.sort(key=lambda a: (a.need.priority, a.need.needed_by, a.id))
     return rows

@@ -12,8 +12,9 @@ from aidregistry.services.errors import NotAllowed, ServiceError
 
 # Which states each decision may start from.
 TRANSITIONS: dict[VerificationState, frozenset[VerificationState]] = {
-    VerificationState.VERIFIED: frozenset({VerificationState.PENDING, VerificationState.SUSPENDED,
-                                           VerificationState.REJECTED}),
+    VerificationState.VERIFIED: frozenset(
+        {VerificationState.PENDING, VerificationState.SUSPENDED, VerificationState.REJECTED}
+    ),
     VerificationState.REJECTED: frozenset({VerificationState.PENDING}),
     VerificationState.SUSPENDED: frozenset({VerificationState.VERIFIED}),
 }
@@ -21,13 +22,19 @@ TRANSITIONS: dict[VerificationState, frozenset[VerificationState]] = {
 
 def pending_queue(session: Session) -> list[Organisation]:
     """Organisations waiting for a coordinator, oldest first."""
-    query = (select(Organisation).where(Organisation.state == VerificationState.PENDING)
-             .order_by(Organisation.created_at, Organisation.id))
+    query = (
+        select(Organisation)
+        .where(Organisation.state == VerificationState.PENDING)
+        .order_by(Organisation.created_at, Organisation.id)
+    )
     return list(session.scalars(query))
 
 
 def decide(
-    session: Session, actor: User, organisation: Organisation, to: VerificationState,
+    session: Session,
+    actor: User,
+    organisation: Organisation,
+    to: VerificationState,
     reason: str | None,
 ) -> None:
     """Move ``organisation`` to ``to``; rejecting or suspending needs a reason."""
@@ -42,10 +49,20 @@ def decide(
     organisation.state_reason = (reason or "").strip() or None
     organisation.state_changed_at = utcnow()
     session.flush()
-    record_event(session, actor, f"organisation.{_verb(to)}", organisation, before=before,
-                 after={"state": to.value}, reason=organisation.state_reason)
+    record_event(
+        session,
+        actor,
+        f"organisation.{_verb(to)}",
+        organisation,
+        before=before,
+        after={"state": to.value},
+        reason=organisation.state_reason,
+    )
 
 
 def _verb(state: VerificationState) -> str:
-    return {VerificationState.VERIFIED: "verify", VerificationState.REJECTED: "reject",
-            VerificationState.SUSPENDED: "suspend"}[state]
+    return {
+        VerificationState.VERIFIED: "verify",
+        VerificationState.REJECTED: "reject",
+        VerificationState.SUSPENDED: "suspend",
+    }[state]

@@ -28,7 +28,7 @@ class Hasher:
         return self._hasher.hash(password)
 
     def verify(self, stored: str | None, password: str) -> bool:
-        """True when ``password`` matches ``stored``; spends the same time when nothing is stored."""
+        """True when ``password`` matches ``stored``; as slow when nothing is stored."""
         try:
             return self._hasher.verify(stored or self._dummy, password) and stored is not None
         except (VerificationError, InvalidHashError):
@@ -44,7 +44,9 @@ def common_passwords() -> frozenset[str]:
     """A shipped list of commonly used passwords, lower-cased."""
     text = resources.files("aidregistry.data").joinpath("common-passwords.txt").read_text("utf-8")
     return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
     )
 
 
@@ -58,7 +60,9 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     if lowered in common_passwords():
         return "This password is on a list of commonly used passwords; choose another."
     personal = {part for part in (email.split("@")[0].lower(), name.lower()) if len(part) >= 4}
-    if any(lowered == part or lowered.startswith(part) and len(lowered) - len(part) < 4
-           for part in personal):
+    if any(
+        lowered == part or (lowered.startswith(part) and len(lowered) - len(part) < 4)
+        for part in personal
+    ):
         return "The password is too close to your name or e-mail address."
     return None

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import TextInput
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -18,6 +17,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import TextInput
 
 from aidregistry.domain.places import GeocodingError, Place
 from aidregistry.models import MAX_QUANTITY
@@ -59,23 +59,32 @@ def finite(_form: Any, field: Any) -> None:
 
 def quantity_validators() -> list[Any]:
     """Present, positive, and below the registry's ceiling."""
-    return [InputRequired(_l("Enter a quantity.")),
-            NumberRange(min=1, max=MAX_QUANTITY, message=_l("Enter a quantity from 1 to %(max)s.",
-                                                          max=f"{MAX_QUANTITY:,}"))]
+    return [
+        InputRequired(_l("Enter a quantity.")),
+        NumberRange(
+            min=1,
+            max=MAX_QUANTITY,
+            message=_l("Enter a quantity from 1 to %(max)s.", max=f"{MAX_QUANTITY:,}"),
+        ),
+    ]
 
 
 class PlaceMixin:
     """A typed place, optional coordinates, and a choice among candidates."""
 
-    place = StringField(_l("Place"), validators=[DataRequired(_l("Enter a place.")),
-                                                 Length(max=200)],
-                        description=_l("A city and its country or state, e.g. Ningbo, China "
-                                       "or Newark, NJ"))
-    lat = FloatField(_l("Latitude"), validators=[Optional(), finite,
-                                                 NumberRange(-90, 90, _l("Latitude is -90 to 90."))])
-    lon = FloatField(_l("Longitude"), validators=[Optional(), finite,
-                                                  NumberRange(-180, 180,
-                                                              _l("Longitude is -180 to 180."))])
+    place = StringField(
+        _l("Place"),
+        validators=[DataRequired(_l("Enter a place.")), Length(max=200)],
+        description=_l("A city and its country or state, e.g. Ningbo, China or Newark, NJ"),
+    )
+    lat = FloatField(
+        _l("Latitude"),
+        validators=[Optional(), finite, NumberRange(-90, 90, _l("Latitude is -90 to 90."))],
+    )
+    lon = FloatField(
+        _l("Longitude"),
+        validators=[Optional(), finite, NumberRange(-180, 180, _l("Longitude is -180 to 180."))],
+    )
     place_choice = SelectField(_l("Which place do you mean?"), choices=[], validate_choice=False)
 
 
@@ -85,17 +94,30 @@ def resolve_place(form: Any, country_hint: str | None = None) -> Place | None:
         if form.lat.data is None or form.lon.data is None:
             form.lat.errors.append(str(_l("Give both latitude and longitude, or neither.")))
             return None
-        return Place(name=form.place.data.strip(), admin1=None, admin1_code=None,
-                     country_code=country_hint, country_name=None, lat=form.lat.data,
-                     lon=form.lon.data, source="manual")
+        return Place(
+            name=form.place.data.strip(),
+            admin1=None,
+            admin1_code=None,
+            country_code=country_hint,
+            country_name=None,
+            lat=form.lat.data,
+            lon=form.lon.data,
+            source="manual",
+        )
     try:
         candidates = get_geocoder().search(form.place.data, country_hint=country_hint, limit=5)
     except GeocodingError as exc:
         form.place.errors.append(exc.message)
         return None
     if not candidates:
-        form.place.errors.append(str(_l("We could not find this place. Check the spelling, add "
-                                        "the country, or enter coordinates.")))
+        form.place.errors.append(
+            str(
+                _l(
+                    "We could not find this place. Check the spelling, add "
+                    "the country, or enter coordinates."
+                )
+            )
+        )
         return None
     return _choose(form, candidates)
 
@@ -105,7 +127,9 @@ def _choose(form: Any, candidates: list[Place]) -> Place | None:
     if form.place_choice.data in keys:
         return candidates[keys.index(form.place_choice.data)]
     if _ambiguous(candidates):
-        form.place_choice.choices = as_choices(zip(keys, (c.label for c in candidates), strict=True))
+        form.place_choice.choices = as_choices(
+            zip(keys, (c.label for c in candidates), strict=True)
+        )
         form.place_choice.errors = [str(_l("Several places have this name; choose one."))]
         return None
     return candidates[0]

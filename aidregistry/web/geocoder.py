@@ -18,7 +18,9 @@ def get_geocoder() -> Geocoder:
         from aidregistry.geocoding.gazetteer import OfflineGazetteer
 
         configured = current_app.config.get("AIDREGISTRY_GAZETTEER_PATH")
-        path = Path(configured) if configured else Path(current_app.instance_path) / "gazetteer.sqlite"
+        path = (
+            Path(configured) if configured else Path(current_app.instance_path) / "gazetteer.sqlite"
+        )
         geocoder = OfflineGazetteer(path)
         current_app.extensions[EXTENSION_KEY] = geocoder
     return geocoder

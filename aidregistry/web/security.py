@@ -24,20 +24,31 @@ def csp_nonce() -> str:
 
 def _tile_origin() -> str:
     parts = urlsplit(current_app.config["AIDREGISTRY_TILE_URL"].replace("{s}", "a"))
-    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in current_app.config[
-        "AIDREGISTRY_TILE_URL"] else parts.netloc
+    host = (
+        parts.netloc.replace("a.", "*.", 1)
+        if "{s}" in current_app.config["AIDREGISTRY_TILE_URL"]
+        else parts.netloc
+    )
     return f"{parts.scheme}://{host}" if host else ""
 
 
 def content_security_policy() -> str:
     """The policy: our own origin, this request's nonce, and the tile server for images."""
     nonce = f"'nonce-{csp_nonce()}'"
-    return "; ".join([
-        "default-src 'self'", f"script-src 'self' {nonce}", f"style-src 'self' {nonce}",
-        f"img-src 'self' data: {_tile_origin()}".strip(), "font-src 'self'",
-        "connect-src 'self'", "object-src 'none'", "base-uri 'none'",
-        "frame-ancestors 'none'", "form-action 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {nonce}",
+            f"style-src 'self' {nonce}",
+            f"img-src 'self' data: {_tile_origin()}".strip(),
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
 
 
 def _add_headers(response: Response) -> Response:
@@ -47,15 +58,17 @@ def _add_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config["AIDREGISTRY_ENV"] == "production":
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     return response
 
 
 def _http_error(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
     if code == 401:
-        from flask_login import login_url
         from flask import redirect, request
+        from flask_login import login_url
 
         return redirect(login_url("auth.login", next_url=request.full_path.rstrip("?")))
     return render_template("errors/error.html", code=code, error=error), code

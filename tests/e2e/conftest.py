@@ -22,8 +22,16 @@ from aidregistry.extensions import db
 from tests.conftest import base_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(os.environ.get("AIDREGISTRY_ARTIFACTS", "artifacts"))
 
 pytestmark = pytest.mark.e2e
@@ -62,11 +70,16 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(database_url: str, gazetteer_path: Path, tmp_path: Path,
-                monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
+def live_server(
+    database_url: str, gazetteer_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LiveServer]:
     monkeypatch.setenv("AIDREGISTRY_INSTANCE_PATH", str(tmp_path / "instance"))
-    config = {**base_config(database_url, gazetteer_path), "WTF_CSRF_ENABLED": True,
-              "AIDREGISTRY_ENV": "development", "TESTING": False}
+    config = {
+        **base_config(database_url, gazetteer_path),
+        "WTF_CSRF_ENABLED": True,
+        "AIDREGISTRY_ENV": "development",
+        "TESTING": False,
+    }
     app = create_app(config)
     with LiveServer(app) as server:
         yield server
@@ -83,8 +96,15 @@ def page(browser: Any) -> Iterator[Any]:
     opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     opened.dialogs = dialogs
     # The product must work with no internet: any request off this machine fails the test.
-    opened.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        "http://127.0.0.1") or route.request.url.startswith("data:") else route.abort())
+    opened.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("http://127.0.0.1")
+            or route.request.url.startswith("data:")
+            else route.abort()
+        ),
+    )
     yield opened
     context.close()
 

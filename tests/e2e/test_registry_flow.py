@@ -1,4 +1,4 @@
-"""A new donor registers, is verified by a coordinator, records a donation, and the public sees it."""
+"""A new donor registers, is verified, records a donation, and the public sees it."""
 
 from __future__ import annotations
 
@@ -16,8 +16,13 @@ PASSWORD = "a long enough passphrase 2020"
 
 def make_coordinator(server: LiveServer) -> None:
     with server.app.app_context():
-        create_coordinator(db.session, server.app.extensions["aidregistry.hasher"],
-                           email="coord@example.org", name="Coordinator", password=PASSWORD)
+        create_coordinator(
+            db.session,
+            server.app.extensions["aidregistry.hasher"],
+            email="coord@example.org",
+            name="Coordinator",
+            password=PASSWORD,
+        )
         db.session.commit()
 
 
@@ -67,7 +72,9 @@ def verify(browser: Any, base: str) -> None:
     context.close()
 
 
-def test_register_verify_record_and_publish(browser: Any, page: Any, live_server: LiveServer) -> None:
+def test_register_verify_record_and_publish(
+    browser: Any, page: Any, live_server: LiveServer
+) -> None:
     base = live_server.url
     make_coordinator(live_server)
     register_donor(page, base)

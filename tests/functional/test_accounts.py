@@ -14,11 +14,19 @@ from tests.conftest import TEST_PASSWORD, sign_in
 from tests.factories import UserFactory
 
 REGISTRATION = {
-    "org_name": "Hangzhou Municipal Government", "org_name_local": "杭州市人民政府",
-    "kind": "municipal_government", "role": "donor", "country": "CN", "place": "Hangzhou",
-    "location_precision": "city", "identifier_scheme": "CN-USCI",
-    "identifier_value": "11330100002489153X", "name": "Li Wei", "email": "li.wei@example.cn",
-    "password": "a long enough passphrase 2020", "confirm": "a long enough passphrase 2020",
+    "org_name": "Hangzhou Municipal Government",
+    "org_name_local": "杭州市人民政府",
+    "kind": "municipal_government",
+    "role": "donor",
+    "country": "CN",
+    "place": "Hangzhou",
+    "location_precision": "city",
+    "identifier_scheme": "CN-USCI",
+    "identifier_value": "11330100002489153X",
+    "name": "Li Wei",
+    "email": "li.wei@example.cn",
+    "password": "a long enough passphrase 2020",
+    "confirm": "a long enough passphrase 2020",
 }
 
 
@@ -61,12 +69,17 @@ def test_registration_refuses_bad_input_and_stores_nothing(
     assert db_session.scalar(select(User)) is None
 
 
-def test_registration_with_an_existing_email_is_refused(client: FlaskClient, db_session: Any) -> None:
+def test_registration_with_an_existing_email_is_refused(
+    client: FlaskClient, db_session: Any
+) -> None:
     UserFactory(email="li.wei@example.cn")
     db_session.commit()
     response = register(client)
     assert b"exists" in response.data
-    assert db_session.scalar(select(Organisation).filter_by(name="Hangzhou Municipal Government")) is None
+    assert (
+        db_session.scalar(select(Organisation).filter_by(name="Hangzhou Municipal Government"))
+        is None
+    )
 
 
 def test_one_generic_message_for_every_failed_sign_in(client: FlaskClient, db_session: Any) -> None:
@@ -81,10 +94,15 @@ def test_one_generic_message_for_every_failed_sign_in(client: FlaskClient, db_se
 def test_sign_in_follows_only_local_next(client: FlaskClient, db_session: Any) -> None:
     UserFactory(email="a@example.org")
     db_session.commit()
-    for target, expected in [("/donations/", "/donations/"), ("https://evil.example/", "/account/"),
-                             ("//evil.example/x", "/account/"), ("/\\evil.example", "/account/")]:
-        response = client.post(f"/auth/login?next={target}",
-                               data={"email": "a@example.org", "password": TEST_PASSWORD})
+    for target, expected in [
+        ("/donations/", "/donations/"),
+        ("https://evil.example/", "/account/"),
+        ("//evil.example/x", "/account/"),
+        ("/\\evil.example", "/account/"),
+    ]:
+        response = client.post(
+            f"/auth/login?next={target}", data={"email": "a@example.org", "password": TEST_PASSWORD}
+        )
         assert response.headers["Location"] == expected
         client.post("/auth/logout")
 
@@ -109,21 +127,25 @@ def test_password_change_ends_other_sessions(app: Flask, db_session: Any) -> Non
     sign_in(laptop, "a@example.org")
     sign_in(phone, "a@example.org")
     new = "another long passphrase 2021"
-    response = laptop.post("/account/password", data={
-        "current_password": TEST_PASSWORD, "new_password": new, "confirm": new})
+    response = laptop.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "new_password": new, "confirm": new},
+    )
     assert response.status_code == 302
     assert laptop.get("/account/").status_code == 200
     assert phone.get("/account/").status_code == 302
     assert sign_in(app.test_client(), "a@example.org", new).status_code == 302
 
 
-def test_csrf_is_required_on_forms(app_config: dict[str, Any], tmp_path: Any,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csrf_is_required_on_forms(
+    app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from aidregistry.app import create_app
 
     monkeypatch.setenv("AIDREGISTRY_INSTANCE_PATH", str(tmp_path / "csrf"))
     app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
     with app.app_context():
-        response = app.test_client().post("/auth/login", data={
-            "email": "a@example.org", "password": TEST_PASSWORD})
+        response = app.test_client().post(
+            "/auth/login", data={"email": "a@example.org", "password": TEST_PASSWORD}
+        )
     assert response.status_code == 400

@@ -30,14 +30,18 @@ def test_verify_then_suspend_with_a_reason(client: FlaskClient, db_session: Any)
     assert db_session.get(Organisation, org.id).state is VerificationState.VERIFIED
     response = client.post(f"/coordination/organisations/{org.id}", data={"decision": "suspended"})
     assert "Give a reason" in response.text
-    client.post(f"/coordination/organisations/{org.id}",
-                data={"decision": "suspended", "reason": "Certificates could not be checked."})
+    client.post(
+        f"/coordination/organisations/{org.id}",
+        data={"decision": "suspended", "reason": "Certificates could not be checked."},
+    )
     suspended = db_session.get(Organisation, org.id)
     assert suspended.state is VerificationState.SUSPENDED
-    events = db_session.scalars(select(AuditEvent).filter_by(entity_id=org.id,
-                                                             entity_type="organisation")).all()
+    events = db_session.scalars(
+        select(AuditEvent).filter_by(entity_id=org.id, entity_type="organisation")
+    ).all()
     assert [e.action for e in events] == ["organisation.verify", "organisation.suspend"]
-    assert events[1].actor_id == staff.id and events[1].reason == "Certificates could not be checked."
+    assert events[1].actor_id == staff.id
+    assert events[1].reason == "Certificates could not be checked."
 
 
 def test_reject_needs_a_reason_and_a_pending_state(client: FlaskClient, db_session: Any) -> None:
@@ -45,7 +49,8 @@ def test_reject_needs_a_reason_and_a_pending_state(client: FlaskClient, db_sessi
     org = member(OrgRole.RECIPIENT, VerificationState.VERIFIED).organisation
     db_session.commit()
     sign_in(client, staff.email)
-    response = client.post(f"/coordination/organisations/{org.id}",
-                           data={"decision": "rejected", "reason": "x"})
+    response = client.post(
+        f"/coordination/organisations/{org.id}", data={"decision": "rejected", "reason": "x"}
+    )
     assert "cannot become rejected" in response.text
     assert db_session.get(Organisation, org.id).state is VerificationState.VERIFIED

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,12 +10,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from aidregistry.models import Need, NeedStatus, OrgRole
+from aidregistry.models.base import today
 from tests.conftest import sign_in
 from tests.factories import NeedFactory, member
 
-SOON = (date.today() + timedelta(days=10)).isoformat()
-GOOD = {"item_code": "RESP_N95", "quantity": "130000", "unit": "units", "priority": "1",
-        "needed_by": SOON, "place": "New York, NY", "notes": "ICU staff"}
+SOON = (today() + timedelta(days=10)).isoformat()
+GOOD = {
+    "item_code": "RESP_N95",
+    "quantity": "130000",
+    "unit": "units",
+    "priority": "1",
+    "needed_by": SOON,
+    "place": "New York, NY",
+    "notes": "ICU staff",
+}
 
 
 @pytest.fixture
@@ -32,9 +40,10 @@ def test_a_recipient_posts_a_need_with_default_standards(
     response = client.post("/needs/new", data=GOOD)
     assert response.status_code == 302
     need = db_session.scalar(select(Need))
-    assert need.quantity == 130000 and need.priority == 1
+    assert need.quantity == 130000
+    assert need.priority == 1
     assert {s.code for s in need.accepted_standards} == {"NIOSH-N95"}  # the EUA is dated 2020
-    assert need.expires_on == date.today() + timedelta(days=30)
+    assert need.expires_on == today() + timedelta(days=30)
     assert need.lat == pytest.approx(40.71, abs=0.2)
 
 
@@ -59,8 +68,9 @@ def test_chosen_standards_are_kept(client: FlaskClient, db_session: Any, recipie
         ({"place": "Zzyzx Nonexistent Place Q"}, "could not find this place"),
     ],
 )
-def test_invalid_needs_store_nothing(client: FlaskClient, db_session: Any, recipient: Any,
-                                     changes: dict[str, Any], message: str) -> None:
+def test_invalid_needs_store_nothing(
+    client: FlaskClient, db_session: Any, recipient: Any, changes: dict[str, Any], message: str
+) -> None:
     response = client.post("/needs/new", data={**GOOD, **changes})
     assert response.status_code == 200
     assert message in response.text
@@ -68,32 +78,47 @@ def test_invalid_needs_store_nothing(client: FlaskClient, db_session: Any, recip
 
 
 def test_reconfirm_and_close(client: FlaskClient, db_session: Any, recipient: Any) -> None:
-    need = NeedFactory(organisation=recipient.organisation, quantity=500, allocated=200,
-                       expires_on=date.today() + timedelta(days=2))
+    need = NeedFactory(
+        organisation=recipient.organisation,
+        quantity=500,
+        allocated=200,
+        expires_on=today() + timedelta(days=2),
+    )
     db_session.commit()
     client.post(f"/needs/{need.id}/reconfirm")
-    assert db_session.get(Need, need.id).expires_on == date.today() + timedelta(days=30)
+    assert db_session.get(Need, need.id).expires_on == today() + timedelta(days=30)
     response = client.post(f"/needs/{need.id}/close")
     assert "300 units are no longer asked for" in client.get(response.headers["Location"]).text
     closed = db_session.get(Need, need.id)
-    assert closed.status is NeedStatus.CLOSED and closed.remaining(date.today()) == 0
+    assert closed.status is NeedStatus.CLOSED
+    assert closed.remaining(today()) == 0
 
 
-def test_quantity_cannot_drop_below_what_is_allocated(client: FlaskClient, db_session: Any,
-                                                      recipient: Any) -> None:
-    need = NeedFactory(organisation=recipient.organisation, item_code="RESP_N95", quantity=500,
-                       allocated=400, accepted=["NIOSH-N95"])
+def test_quantity_cannot_drop_below_what_is_allocated(
+    client: FlaskClient, db_session: Any, recipient: Any
+) -> None:
+    need = NeedFactory(
+        organisation=recipient.organisation,
+        item_code="RESP_N95",
+        quantity=500,
+        allocated=400,
+        accepted=["NIOSH-N95"],
+    )
     db_session.commit()
-    response = client.post(f"/needs/{need.id}/edit",
-                           data={**GOOD, "quantity": "300", "version": str(need.version)})
+    response = client.post(
+        f"/needs/{need.id}/edit", data={**GOOD, "quantity": "300", "version": str(need.version)}
+    )
     assert "already allocated" in response.text
     assert db_session.get(Need, need.id).quantity == 500
 
 
 def test_lapsed_needs_leave_the_open_list(client: FlaskClient, db_session: Any) -> None:
     org = member(OrgRole.RECIPIENT, name="Lapsed Recipient", country="US").organisation
-    NeedFactory(organisation=org, expires_on=date.today() - timedelta(days=1),
-                needed_by=date.today() + timedelta(days=3))
+    NeedFactory(
+        organisation=org,
+        expires_on=today() - timedelta(days=1),
+        needed_by=today() + timedelta(days=3),
+    )
     db_session.commit()
     assert "Lapsed Recipient" not in client.get("/needs/").text
     assert "Lapsed Recipient" in client.get("/needs/?status=lapsed").text

@@ -11,12 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from datetime import date
-
-from datetime import date
-
 from aidregistry.models import OrgRole, VerificationState
-from aidregistry.services import matching
+from aidregistry.models.base import today
 from aidregistry.services import matching
 from tests.conftest import sign_in
 from tests.factories import DonationFactory, NeedFactory, coordinator, member
@@ -75,8 +71,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
 
 
 def test_every_route_is_in_the_matrix(app: Flask) -> None:
-    routes = {(method, rule.rule) for rule in app.url_map.iter_rules()
-              for method in rule.methods or () if method in ("GET", "POST")}
+    routes = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method in ("GET", "POST")
+    }
     # A route that answers both GET and POST is listed once, by its GET.
     listed = {(m, r) for m, r in MATRIX} | {("POST", r) for m, r in MATRIX if m == "GET"}
     assert routes - listed == set()
@@ -90,16 +90,26 @@ def world(db_session: Any) -> dict[str, Any]:
     staff = coordinator()
     donation = DonationFactory(organisation=donor.organisation)
     need = NeedFactory(organisation=recipient.organisation)
-    run = matching.propose(db_session, staff, matching.Scope(), date.today())
+    run = matching.propose(db_session, staff, matching.Scope(), today())
     allocation = matching.proposals(db_session, run)[0]
     shipment = shipment_between(db_session, donor, recipient)
     db_session.commit()
-    return {"users": {"pending": pending, "donor": donor, "recipient": recipient,
-                      "coordinator": staff},
-            "values": {"org_id": donor.organisation_id, "donation_id": donation.id,
-                       "need_id": need.id, "run_id": run.id, "allocation_id": allocation.id, "shipment_id": shipment.id,
-                       "leg_id": shipment.legs[0].id, "code": "zh", "name": "leaflet",
-                       "version": "1.9.3", "filename": "leaflet.css"}}
+    return {
+        "users": {"pending": pending, "donor": donor, "recipient": recipient, "coordinator": staff},
+        "values": {
+            "org_id": donor.organisation_id,
+            "donation_id": donation.id,
+            "need_id": need.id,
+            "run_id": run.id,
+            "allocation_id": allocation.id,
+            "shipment_id": shipment.id,
+            "leg_id": shipment.legs[0].id,
+            "code": "zh",
+            "name": "leaflet",
+            "version": "1.9.3",
+            "filename": "leaflet.css",
+        },
+    }
 
 
 def concrete(rule: str, values: dict[str, Any]) -> str:
@@ -118,7 +128,9 @@ def test_matrix(app: Flask, world: dict[str, Any], role: str) -> None:
     values = {**world["values"]}
     failures = []
     for (method, rule), expected in MATRIX.items():
-        path = concrete(rule, {**values, "filename": "css/site.css"} if "static" in rule else values)
+        path = concrete(
+            rule, {**values, "filename": "css/site.css"} if "static" in rule else values
+        )
         response = client.open(path, method=method)
         if response.status_code != expected[role]:
             failures.append(f"{method} {path}: {response.status_code} != {expected[role]}")

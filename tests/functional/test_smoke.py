@@ -6,8 +6,9 @@ import pytest
 from flask.testing import FlaskClient
 
 
-@pytest.mark.parametrize("path", ["/", "/donations/", "/needs/", "/about", "/auth/login",
-                                  "/auth/register"])
+@pytest.mark.parametrize(
+    "path", ["/", "/donations/", "/needs/", "/about", "/auth/login", "/auth/register"]
+)
 def test_public_pages_render(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200

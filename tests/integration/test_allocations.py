@@ -25,8 +25,13 @@ from tests.factories import DonationFactory, NeedFactory, coordinator, member
 
 
 def proposal(donation: Donation, need: Need, quantity: int) -> Allocation:
-    allocation = Allocation(donation=donation, need=need, quantity=quantity,
-                            status=AllocationStatus.PROPOSED, proposed_by="matcher")
+    allocation = Allocation(
+        donation=donation,
+        need=need,
+        quantity=quantity,
+        status=AllocationStatus.PROPOSED,
+        proposed_by="matcher",
+    )
     db.session.add(allocation)
     db.session.flush()
     return allocation
@@ -48,10 +53,15 @@ def test_accept_holds_on_both_records(db_session: Any, pair: Any) -> None:
     db_session.commit()
     assert (donation.allocated, need.allocated) == (60, 60)
     assert allocation.status is AllocationStatus.ACCEPTED
-    assert db_session.scalar(select(AuditEvent).filter_by(action="allocation.accept")).actor_id == staff.id
+    assert (
+        db_session.scalar(select(AuditEvent).filter_by(action="allocation.accept")).actor_id
+        == staff.id
+    )
 
 
-def test_accepting_more_than_remains_is_refused_and_holds_nothing(db_session: Any, pair: Any) -> None:
+def test_accepting_more_than_remains_is_refused_and_holds_nothing(
+    db_session: Any, pair: Any
+) -> None:
     staff, donation, need = pair
     allocations.accept(db_session, staff, proposal(donation, need, 50))
     late = proposal(donation, need, 40)  # the need has only 30 left
@@ -96,7 +106,8 @@ def test_reject_with_other_needs_text(db_session: Any, pair: Any) -> None:
     with pytest.raises(ServiceError, match="other reason"):
         allocations.reject(db_session, staff, allocation, ReasonCode.OTHER, "  ")
     allocations.reject(db_session, staff, allocation, ReasonCode.QUALITY, "No NMPA registration")
-    assert allocation.status is AllocationStatus.REJECTED and donation.allocated == 0
+    assert allocation.status is AllocationStatus.REJECTED
+    assert donation.allocated == 0
 
 
 def test_concurrent_accepts_never_over_allocate(app: Flask, db_session: Any) -> None:
@@ -137,12 +148,20 @@ def test_concurrent_accepts_never_over_allocate(app: Flask, db_session: Any) -> 
     for thread in threads:
         thread.join(timeout=120)
     db_session.expire_all()
-    assert outcomes.count("accepted") == 17 and outcomes.count("refused") == 7
-    for record, model in ((donation, Donation), (need, Need), (other_donation, Donation),
-                          (small_need, Need)):
+    assert outcomes.count("accepted") == 17
+    assert outcomes.count("refused") == 7
+    for record, model in (
+        (donation, Donation),
+        (need, Need),
+        (other_donation, Donation),
+        (small_need, Need),
+    ):
         column = Allocation.donation_id if model is Donation else Allocation.need_id
-        held = db_session.scalar(select(func.coalesce(func.sum(Allocation.quantity), 0)).where(
-            column == record.id, Allocation.status == AllocationStatus.ACCEPTED))
+        held = db_session.scalar(
+            select(func.coalesce(func.sum(Allocation.quantity), 0)).where(
+                column == record.id, Allocation.status == AllocationStatus.ACCEPTED
+            )
+        )
         assert db_session.get(model, record.id).allocated == held
     assert db_session.get(Donation, donation.id).allocated == 100
     assert db_session.get(Need, small_need.id).allocated == 70

@@ -23,12 +23,19 @@ bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 class TokenForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
     """A new token's name, scope and lifetime."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
-                       description=_l("What the token is for, e.g. “warehouse sync”."))
-    scope = SelectField(_l("Scope"), choices=[("read", _l("Read only")),
-                                              ("write", _l("Read and write"))], default="read")
-    expires_in_days = IntegerField(_l("Expires after (days, empty for never)"),
-                                   validators=[Optional(), NumberRange(1, 366)])
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("What the token is for, e.g. “warehouse sync”."),
+    )
+    scope = SelectField(
+        _l("Scope"),
+        choices=[("read", _l("Read only")), ("write", _l("Read and write"))],
+        default="read",
+    )
+    expires_in_days = IntegerField(
+        _l("Expires after (days, empty for never)"), validators=[Optional(), NumberRange(1, 366)]
+    )
 
 
 class RevokeForm(FlaskForm):  # type: ignore[misc]
@@ -42,8 +49,13 @@ def index() -> ResponseReturnValue:
     form, secret = TokenForm(), None
     if form.validate_on_submit():
         try:
-            made = api_tokens.create_token(session(), current_user, form.name.data,
-                                           ApiScope(form.scope.data), form.expires_in_days.data)
+            made = api_tokens.create_token(
+                session(),
+                current_user,
+                form.name.data,
+                ApiScope(form.scope.data),
+                form.expires_in_days.data,
+            )
         except ServiceError as exc:
             db.session.rollback()
             getattr(form, exc.field or "name").errors.append(exc.message)
@@ -53,8 +65,9 @@ def index() -> ResponseReturnValue:
             secret = made.secret
             form = TokenForm(formdata=None)
     tokens = api_tokens.active_tokens(session(), current_user)
-    return render_template("account/tokens.html", form=form, tokens=tokens, secret=secret,
-                           revoke_form=RevokeForm())
+    return render_template(
+        "account/tokens.html", form=form, tokens=tokens, secret=secret, revoke_form=RevokeForm()
+    )
 
 
 @bp.post("/<int:token_id>/revoke")

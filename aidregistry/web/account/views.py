@@ -26,18 +26,36 @@ def dashboard() -> ResponseReturnValue:
         return redirect(url_for("coordination.queue"))
     org = current_user.organisation
     donations = db.session.scalars(
-        select(Donation).filter_by(organisation_id=org.id).order_by(Donation.id.desc())).all()
+        select(Donation).filter_by(organisation_id=org.id).order_by(Donation.id.desc())
+    ).all()
     needs = db.session.scalars(
-        select(Need).filter_by(organisation_id=org.id).order_by(Need.id.desc())).all()
+        select(Need).filter_by(organisation_id=org.id).order_by(Need.id.desc())
+    ).all()
     to_confirm = db.session.scalars(
-        select(Allocation).join(Donation).where(Donation.organisation_id == org.id,
-                                                Allocation.status == AllocationStatus.ACCEPTED)).all()
+        select(Allocation)
+        .join(Donation)
+        .where(Donation.organisation_id == org.id, Allocation.status == AllocationStatus.ACCEPTED)
+    ).all()
     coming = db.session.scalars(
-        select(Allocation).join(Need).where(Need.organisation_id == org.id, Allocation.status.in_(
-            (AllocationStatus.ACCEPTED, AllocationStatus.CONFIRMED, AllocationStatus.SHIPPED)))
-        .order_by(Allocation.id.desc())).all()
-    return render_template("account/dashboard.html", org=org, donations=donations, needs=needs,
-                           today=today(), to_confirm=to_confirm, coming=coming)
+        select(Allocation)
+        .join(Need)
+        .where(
+            Need.organisation_id == org.id,
+            Allocation.status.in_(
+                (AllocationStatus.ACCEPTED, AllocationStatus.CONFIRMED, AllocationStatus.SHIPPED)
+            ),
+        )
+        .order_by(Allocation.id.desc())
+    ).all()
+    return render_template(
+        "account/dashboard.html",
+        org=org,
+        donations=donations,
+        needs=needs,
+        today=today(),
+        to_confirm=to_confirm,
+        coming=coming,
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -47,15 +65,21 @@ def password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(db.session, current_app.extensions["aidregistry.hasher"],
-                                     current_user, form.current_password.data,
-                                     form.new_password.data)
+            accounts.change_password(
+                db.session,
+                current_app.extensions["aidregistry.hasher"],
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+            )
         except ServiceError as exc:
             db.session.rollback()
             getattr(form, exc.field or "new_password").errors.append(exc.message)
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # this device stays signed in with the new token
+            login_user(
+                current_user._get_current_object()
+            )  # this device stays signed in with the new token
             current_app.logger.info("password changed for user %s", current_user.id)
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("account.dashboard"))

@@ -21,8 +21,10 @@ def _visible(allocation_id: int) -> Allocation:
     allocation = db.session.get(Allocation, allocation_id)
     if allocation is None:
         abort(404)
-    party = current_user.organisation_id in (allocation.donation.organisation_id,
-                                             allocation.need.organisation_id)
+    party = current_user.organisation_id in (
+        allocation.donation.organisation_id,
+        allocation.need.organisation_id,
+    )
     if not (current_user.is_coordinator or party):
         abort(403)
     return allocation
@@ -33,8 +35,12 @@ def _visible(allocation_id: int) -> Allocation:
 def detail(allocation_id: int) -> ResponseReturnValue:
     """Who gives what to whom, why, and where it stands."""
     allocation = _visible(allocation_id)
-    return render_template("allocations/detail.html", allocation=allocation,
-                           confirm_form=FlaskForm(), cancel_form=CancelForm())
+    return render_template(
+        "allocations/detail.html",
+        allocation=allocation,
+        confirm_form=FlaskForm(),
+        cancel_form=CancelForm(),
+    )
 
 
 @bp.post("/<int:allocation_id>/confirm")
@@ -66,8 +72,13 @@ def cancel(allocation_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        allocations.cancel(db.session, current_user, allocation, ReasonCode(form.reason_code.data),
-                           form.reason_text.data)
+        allocations.cancel(
+            db.session,
+            current_user,
+            allocation,
+            ReasonCode(form.reason_code.data),
+            form.reason_text.data,
+        )
     except NotAllowed:
         abort(403)
     except ServiceError as exc:

@@ -53,29 +53,48 @@ class RegisterForm(PlaceMixin, FlaskForm):
     """An organisation and its first member."""
 
     org_name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
-    org_name_local = StringField(_l("Name in your own script (optional)"),
-                                 validators=[Optional(), Length(max=200)])
-    kind = SelectField(_l("Kind of organisation"),
-                       choices=as_choices((k.value, v) for k, v in KIND_LABELS.items()))
+    org_name_local = StringField(
+        _l("Name in your own script (optional)"), validators=[Optional(), Length(max=200)]
+    )
+    kind = SelectField(
+        _l("Kind of organisation"), choices=as_choices((k.value, v) for k, v in KIND_LABELS.items())
+    )
     role = SelectField(_l("Role"), choices=as_choices((k.value, v) for k, v in ROLE_LABELS.items()))
-    country = StringField(_l("Country (two-letter ISO code)"),
-                          validators=[DataRequired(), Regexp(r"^[A-Za-z]{2}$",
-                                      message=_l("Use the two-letter code, e.g. CN, US, IT."))])
-    location_precision = SelectField(_l("Show our location to the public as"),
-                                     choices=as_choices((k.value, v) for k, v in PRECISION_LABELS.items()),
-                                     default=LocationPrecision.CITY.value)
+    country = StringField(
+        _l("Country (two-letter ISO code)"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^[A-Za-z]{2}$", message=_l("Use the two-letter code, e.g. CN, US, IT.")),
+        ],
+    )
+    location_precision = SelectField(
+        _l("Show our location to the public as"),
+        choices=as_choices((k.value, v) for k, v in PRECISION_LABELS.items()),
+        default=LocationPrecision.CITY.value,
+    )
     identifier_scheme = SelectField(
-        _l("Registration identifier"), validators=[Optional()],
-        choices=as_choices([("", _l("None")), ("CN-USCI", _l("China: Unified Social Credit Identifier")),
-                 ("US-EIN", _l("United States: EIN")), ("GB-CHC", _l("UK: charity number")),
-                 ("GB-COH", _l("UK: company number")), ("XI-LEI", _l("Legal Entity Identifier")),
-                 ("OTHER", _l("Other"))]))
+        _l("Registration identifier"),
+        validators=[Optional()],
+        choices=as_choices(
+            [
+                ("", _l("None")),
+                ("CN-USCI", _l("China: Unified Social Credit Identifier")),
+                ("US-EIN", _l("United States: EIN")),
+                ("GB-CHC", _l("UK: charity number")),
+                ("GB-COH", _l("UK: company number")),
+                ("XI-LEI", _l("Legal Entity Identifier")),
+                ("OTHER", _l("Other")),
+            ]
+        ),
+    )
     identifier_value = StringField(_l("Identifier"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Phone (private)"), validators=[Optional(), Length(max=64)])
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Your e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Password (at least 12 characters)"),
-                             validators=[DataRequired(), Length(max=1024)])
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password",
-                                                                _l("The passwords differ."))])
+    password = PasswordField(
+        _l("Password (at least 12 characters)"), validators=[DataRequired(), Length(max=1024)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
+    )

@@ -60,16 +60,25 @@ def register() -> ResponseReturnValue:
         place = resolve_place(form, country_hint=form.country.data.upper())
         if place is not None:
             try:
-                user = accounts.register(db.session, current_app.extensions["aidregistry.hasher"],
-                                         _org_input(form, place), _person_input(form))
+                user = accounts.register(
+                    db.session,
+                    current_app.extensions["aidregistry.hasher"],
+                    _org_input(form, place),
+                    _person_input(form),
+                )
             except ServiceError as exc:
                 db.session.rollback()
                 _field_error(form, exc)
             else:
                 db.session.commit()
                 login_user(user)
-                flash(_("Welcome. Your organisation is waiting for a coordinator to verify it; "
-                        "you can already record drafts."), "success")
+                flash(
+                    _(
+                        "Welcome. Your organisation is waiting for a coordinator to verify it; "
+                        "you can already record drafts."
+                    ),
+                    "success",
+                )
                 return redirect(url_for("account.dashboard"))
     return render_template("auth/register.html", form=form)
 
@@ -85,14 +94,23 @@ def _field_error(form: RegisterForm, exc: ServiceError) -> None:
 def _org_input(form: RegisterForm, place: Place) -> accounts.OrganisationInput:
     scheme = form.identifier_scheme.data or None
     return accounts.OrganisationInput(
-        name=form.org_name.data, name_local=form.org_name_local.data, kind=OrgKind(form.kind.data),
-        role=OrgRole(form.role.data), country=form.country.data, region=place.admin1,
-        city=form.place.data, lat=place.lat, lon=place.lon, identifier_scheme=scheme,
-        identifier_value=form.identifier_value.data, contact_phone=form.contact_phone.data,
+        name=form.org_name.data,
+        name_local=form.org_name_local.data,
+        kind=OrgKind(form.kind.data),
+        role=OrgRole(form.role.data),
+        country=form.country.data,
+        region=place.admin1,
+        city=form.place.data,
+        lat=place.lat,
+        lon=place.lon,
+        identifier_scheme=scheme,
+        identifier_value=form.identifier_value.data,
+        contact_phone=form.contact_phone.data,
         location_precision=LocationPrecision(form.location_precision.data),
     )
 
 
 def _person_input(form: RegisterForm) -> accounts.PersonInput:
-    return accounts.PersonInput(name=form.name.data, email=form.email.data,
-                                password=form.password.data)
+    return accounts.PersonInput(
+        name=form.name.data, email=form.email.data, password=form.password.data
+    )

@@ -31,7 +31,9 @@ def match() -> ResponseReturnValue:
     if not form.is_submitted():
         form.run_date.data = today()
     if form.validate_on_submit():
-        scope = matching.Scope(form.item_code.data or None, (form.country.data or "").upper() or None)
+        scope = matching.Scope(
+            form.item_code.data or None, (form.country.data or "").upper() or None
+        )
         run = matching.propose(db.session, current_user, scope, form.run_date.data)
         db.session.commit()
         return redirect(url_for("coordination.run", run_id=run.id))
@@ -46,8 +48,12 @@ def run(run_id: int) -> ResponseReturnValue:
     match_run = db.session.get(MatchRun, run_id)
     if match_run is None:
         abort(404)
-    return render_template("coordination/run.html", run=match_run,
-                           proposals=matching.proposals(db.session, match_run), form=DecideForm())
+    return render_template(
+        "coordination/run.html",
+        run=match_run,
+        proposals=matching.proposals(db.session, match_run),
+        form=DecideForm(),
+    )
 
 
 @bp.post("/match/<int:run_id>/decide")
@@ -62,8 +68,11 @@ def decide(run_id: int) -> ResponseReturnValue:
         abort(400)
     ids = [int(i) for i in form.selected.data or () if str(i).isdigit()]
     if request.form.get("all") == "1":
-        ids = [a.id for a in matching.proposals(db.session, match_run)
-               if a.status is AllocationStatus.PROPOSED]
+        ids = [
+            a.id
+            for a in matching.proposals(db.session, match_run)
+            if a.status is AllocationStatus.PROPOSED
+        ]
     if not ids:
         flash(_("Select at least one proposal."), "warning")
         return redirect(url_for("coordination.run", run_id=run_id))
@@ -75,15 +84,18 @@ def decide(run_id: int) -> ResponseReturnValue:
 
 def _apply(ids: list[int], run_id: int, form: DecideForm) -> tuple[int, list[str]]:
     done, problems = 0, []
-    for allocation in db.session.scalars(select(Allocation).where(
-            Allocation.id.in_(ids), Allocation.match_run_id == run_id)):
+    for allocation in db.session.scalars(
+        select(Allocation).where(Allocation.id.in_(ids), Allocation.match_run_id == run_id)
+    ):
         try:
             # One savepoint per proposal: a refused one leaves the others standing.
             with db.session.begin_nested():
                 _one(allocation, form)
             done += 1
         except ServiceError as exc:
-            problems.append(_("Proposal %(id)s: %(message)s", id=allocation.id, message=exc.message))
+            problems.append(
+                _("Proposal %(id)s: %(message)s", id=allocation.id, message=exc.message)
+            )
     return done, problems
 
 
@@ -91,14 +103,22 @@ def _one(allocation: Allocation, form: DecideForm) -> None:
     if form.action.data == "accept":
         allocations.accept(db.session, current_user, allocation)
     else:
-        allocations.reject(db.session, current_user, allocation, ReasonCode(form.reason_code.data),
-                           form.reason_text.data)
+        allocations.reject(
+            db.session,
+            current_user,
+            allocation,
+            ReasonCode(form.reason_code.data),
+            form.reason_text.data,
+        )
 
 
 def _report(action: str, done: int, problems: list[str]) -> None:
     if done:
-        message = (_("%(n)s proposals accepted.", n=done) if action == "accept"
-                   else _("%(n)s proposals rejected.", n=done))
+        message = (
+            _("%(n)s proposals accepted.", n=done)
+            if action == "accept"
+            else _("%(n)s proposals rejected.", n=done)
+        )
         flash(message, "success")
     for problem in problems:
         flash(problem, "warning")
@@ -113,11 +133,23 @@ def _suggestions(need: Need) -> list[dict[str, Any]]:
     from aidregistry.domain.matching.model import Policy
     from aidregistry.domain.matching.suggest import SuggestionIndex
 
-    index = SuggestionIndex(inputs.offers, [], matching.standards(db.session),
-                            matching.equivalences(db.session), Policy(run_date=on))
+    index = SuggestionIndex(
+        inputs.offers,
+        [],
+        matching.standards(db.session),
+        matching.equivalences(db.session),
+        Policy(run_date=on),
+    )
     ranked = index.best_offers(matching.to_need(need, on), k=10)
-    return [{"donation": inputs.donations[s.id], "km": s.km, "mode": str(s.mode),
-             "days": s.transit_days} for s in ranked]
+    return [
+        {
+            "donation": inputs.donations[s.id],
+            "km": s.km,
+            "mode": str(s.mode),
+            "days": s.transit_days,
+        }
+        for s in ranked
+    ]
 
 
 @bp.route("/needs/<int:need_id>/allocate", methods=["GET", "POST"])
@@ -130,16 +162,21 @@ def allocate(need_id: int) -> ResponseReturnValue:
     suggestions = _suggestions(need) if need.remaining(today()) > 0 else []
     form = ManualAllocationForm()
     form.donation_id.choices = as_choices(
-        (s["donation"].id, f"#{s['donation'].id} {s['donation'].organisation.name} · "
-                           f"{s['donation'].remaining:,} · {s['km']:,} km {s['mode']}")
-        for s in suggestions)
+        (
+            s["donation"].id,
+            f"#{s['donation'].id} {s['donation'].organisation.name} · "
+            f"{s['donation'].remaining:,} · {s['km']:,} km {s['mode']}",
+        )
+        for s in suggestions
+    )
     if form.validate_on_submit():
         donation = db.session.get(Donation, int(form.donation_id.data))
         if donation is None:
             abort(400)
         try:
-            allocations.create_manual(db.session, current_user, donation, need,
-                                      form.quantity.data, form.note.data)
+            allocations.create_manual(
+                db.session, current_user, donation, need, form.quantity.data, form.note.data
+            )
         except ServiceError as exc:
             db.session.rollback()
             form.quantity.errors = [*form.quantity.errors, exc.message]
@@ -147,5 +184,6 @@ def allocate(need_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("The allocation is made and accepted."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
-    return render_template("coordination/allocate.html", need=need, form=form,
-                           suggestions=suggestions, today=today())
+    return render_template(
+        "coordination/allocate.html", need=need, form=form, suggestions=suggestions, today=today()
+    )

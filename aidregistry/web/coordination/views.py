@@ -23,11 +23,16 @@ bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 def queue() -> ResponseReturnValue:
     """Pending organisations first, then every other organisation."""
     others = db.session.scalars(
-        select(Organisation).where(Organisation.state != VerificationState.PENDING,
-                                   Organisation.role != OrgRole.COORDINATOR)
-        .order_by(Organisation.name)).all()
-    return render_template("coordination/queue.html", pending=organisations.pending_queue(db.session),
-                           others=others)
+        select(Organisation)
+        .where(
+            Organisation.state != VerificationState.PENDING,
+            Organisation.role != OrgRole.COORDINATOR,
+        )
+        .order_by(Organisation.name)
+    ).all()
+    return render_template(
+        "coordination/queue.html", pending=organisations.pending_queue(db.session), others=others
+    )
 
 
 @bp.route("/organisations/<int:org_id>", methods=["GET", "POST"])
@@ -40,19 +45,28 @@ def organisation(org_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            organisations.decide(db.session, current_user, org,
-                                 VerificationState(form.decision.data), form.reason.data)
+            organisations.decide(
+                db.session,
+                current_user,
+                org,
+                VerificationState(form.decision.data),
+                form.reason.data,
+            )
         except ServiceError as exc:
             db.session.rollback()
             form.reason.errors = [*form.reason.errors, exc.message]
         else:
             db.session.commit()
-            flash(_("%(name)s is now %(state)s.", name=org.name, state=_(org.state.value)),
-                  "success")
+            flash(
+                _("%(name)s is now %(state)s.", name=org.name, state=_(org.state.value)), "success"
+            )
             return redirect(url_for("coordination.queue"))
     history = db.session.scalars(
-        select(AuditEvent).filter_by(entity_type="organisation", entity_id=org.id)
-        .order_by(AuditEvent.at.desc())).all()
+        select(AuditEvent)
+        .filter_by(entity_type="organisation", entity_id=org.id)
+        .order_by(AuditEvent.at.desc())
+    ).all()
     return render_template("coordination/organisation.html", org=org, form=form, history=history)
+
 
 from aidregistry.web.coordination import matching as _matching  # noqa: E402, F401 - registers the matcher routes

@@ -18,8 +18,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from aidregistry.web.forms import PlaceMixin, QuantityField, as_choices, quantity_validators
 
-UNIT_CHOICES = as_choices([("units", _l("base units (pieces, pairs, tests…)")), ("packs", _l("packs"))])
-MODE_CHOICES = as_choices([("air", _l("Air")), ("sea", _l("Sea")), ("road", _l("Road")), ("rail", _l("Rail"))])
+UNIT_CHOICES = as_choices(
+    [("units", _l("base units (pieces, pairs, tests…)")), ("packs", _l("packs"))]
+)
+MODE_CHOICES = as_choices(
+    [("air", _l("Air")), ("sea", _l("Sea")), ("road", _l("Road")), ("rail", _l("Rail"))]
+)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -34,9 +38,16 @@ class QuantityMixin:
 
     quantity = QuantityField(_l("Quantity"), validators=quantity_validators())
     unit = SelectField(_l("Counted in"), choices=UNIT_CHOICES, default="units")
-    pack_size = IntegerField(_l("Units per pack"), validators=[
-        Optional(), NumberRange(min=1, max=1_000_000, message=_l("From 1 to 1,000,000."))])
-    pack_label = StringField(_l("Pack name (box, carton…)"), validators=[Optional(), Length(max=32)])
+    pack_size = IntegerField(
+        _l("Units per pack"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=1_000_000, message=_l("From 1 to 1,000,000.")),
+        ],
+    )
+    pack_label = StringField(
+        _l("Pack name (box, carton…)"), validators=[Optional(), Length(max=32)]
+    )
 
 
 class DonationForm(QuantityMixin, PlaceMixin, FlaskForm):
@@ -44,19 +55,26 @@ class DonationForm(QuantityMixin, PlaceMixin, FlaskForm):
 
     item_code = SelectField(_l("Item"), validators=[DataRequired()], choices=[])
     standard_code = SelectField(_l("Standard the goods meet"), choices=[], validate_choice=False)
-    cert_nmpa = StringField(_l("NMPA registration number"), validators=[Optional(), Length(max=100)])
-    cert_fda_eua = StringField(_l("FDA emergency use authorisation"),
-                               validators=[Optional(), Length(max=100)])
+    cert_nmpa = StringField(
+        _l("NMPA registration number"), validators=[Optional(), Length(max=100)]
+    )
+    cert_fda_eua = StringField(
+        _l("FDA emergency use authorisation"), validators=[Optional(), Length(max=100)]
+    )
     cert_fda_510k = StringField(_l("FDA 510(k) number"), validators=[Optional(), Length(max=100)])
     cert_ce = StringField(_l("CE certificate"), validators=[Optional(), Length(max=100)])
-    cert_ce_notified_body = StringField(_l("CE notified body number"),
-                                        validators=[Optional(), Length(max=16)])
-    cert_niosh = StringField(_l("NIOSH approval (TC-84A-…)"), validators=[Optional(), Length(max=100)])
+    cert_ce_notified_body = StringField(
+        _l("CE notified body number"), validators=[Optional(), Length(max=16)]
+    )
+    cert_niosh = StringField(
+        _l("NIOSH approval (TC-84A-…)"), validators=[Optional(), Length(max=100)]
+    )
     manufacturer = StringField(_l("Manufacturer"), validators=[Optional(), Length(max=200)])
     lot = StringField(_l("Lot or batch"), validators=[Optional(), Length(max=100)])
     expires_on = DateField(_l("Expiry date"), validators=[Optional()])
-    available_from = DateField(_l("Available from"),
-                               validators=[InputRequired(_l("Enter the date the goods are ready."))])
+    available_from = DateField(
+        _l("Available from"), validators=[InputRequired(_l("Enter the date the goods are ready."))]
+    )
     modes = MultiCheckboxField(_l("Can travel by"), choices=MODE_CHOICES, default=["air"])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     version = HiddenField()
@@ -65,5 +83,7 @@ class DonationForm(QuantityMixin, PlaceMixin, FlaskForm):
 class WithdrawForm(FlaskForm):
     """Why a donation is withdrawn."""
 
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Say why.")), Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(_l("Say why.")), Length(max=2000)]
+    )
     version = HiddenField()

@@ -26,11 +26,19 @@ bp = Blueprint("donations", __name__, url_prefix="/donations")
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Verified organisations' donations, filtered by item, country, status and date."""
-    query = (select(Donation).join(Organisation)
-             .where(Organisation.state == VerificationState.VERIFIED)
-             .order_by(Donation.available_from.desc(), Donation.id.desc()))
-    filters = {"item": text_arg("item"), "country": text_arg("country", 2).upper(),
-               "status": text_arg("status"), "from": date_arg("from"), "to": date_arg("to")}
+    query = (
+        select(Donation)
+        .join(Organisation)
+        .where(Organisation.state == VerificationState.VERIFIED)
+        .order_by(Donation.available_from.desc(), Donation.id.desc())
+    )
+    filters = {
+        "item": text_arg("item"),
+        "country": text_arg("country", 2).upper(),
+        "status": text_arg("status"),
+        "from": date_arg("from"),
+        "to": date_arg("to"),
+    }
     if filters["item"]:
         query = query.where(Donation.item_code == filters["item"])
     if filters["country"]:
@@ -41,8 +49,12 @@ def index() -> ResponseReturnValue:
         query = query.where(Donation.available_from >= filters["from"])
     if filters["to"]:
         query = query.where(Donation.available_from <= filters["to"])
-    return render_template("donations/index.html", page=paginate(query), filters=filters,
-                           items=item_choices(blank=True))
+    return render_template(
+        "donations/index.html",
+        page=paginate(query),
+        filters=filters,
+        items=item_choices(blank=True),
+    )
 
 
 def _visible_donation(donation_id: int) -> Donation:
@@ -51,7 +63,9 @@ def _visible_donation(donation_id: int) -> Donation:
         abort(404)
     if donation.organisation.state is not VerificationState.VERIFIED and not (
         current_user.is_authenticated
-        and (current_user.is_coordinator or current_user.organisation_id == donation.organisation_id)
+        and (
+            current_user.is_coordinator or current_user.organisation_id == donation.organisation_id
+        )
     ):
         abort(404)  # nothing of an unverified organisation is public
     return donation
@@ -70,14 +84,26 @@ def _prepare(form: DonationForm) -> None:
 
 def _input(form: DonationForm, place: Any) -> records.DonationInput:
     return records.DonationInput(
-        item_code=form.item_code.data, standard_code=form.standard_code.data or None,
-        quantity=records.Quantity(form.quantity.data, form.unit.data == "packs",
-                                  form.pack_size.data, form.pack_label.data or None),
-        place=place, place_text=form.place.data, available_from=form.available_from.data,
-        modes=frozenset(form.modes.data or ()), manufacturer=form.manufacturer.data or None,
-        lot=form.lot.data or None, expires_on=form.expires_on.data, notes=form.notes.data or None,
-        certificates={name: getattr(form, f"cert_{name}").data for name in
-                      ("nmpa", "fda_eua", "fda_510k", "ce", "ce_notified_body", "niosh")},
+        item_code=form.item_code.data,
+        standard_code=form.standard_code.data or None,
+        quantity=records.Quantity(
+            form.quantity.data,
+            form.unit.data == "packs",
+            form.pack_size.data,
+            form.pack_label.data or None,
+        ),
+        place=place,
+        place_text=form.place.data,
+        available_from=form.available_from.data,
+        modes=frozenset(form.modes.data or ()),
+        manufacturer=form.manufacturer.data or None,
+        lot=form.lot.data or None,
+        expires_on=form.expires_on.data,
+        notes=form.notes.data or None,
+        certificates={
+            name: getattr(form, f"cert_{name}").data
+            for name in ("nmpa", "fda_eua", "fda_510k", "ce", "ce_notified_body", "niosh")
+        },
     )
 
 
@@ -90,8 +116,9 @@ def _field_error(form: Any, exc: ServiceError) -> None:
 
 
 def _render_form(form: DonationForm, donation: Donation | None = None) -> ResponseReturnValue:
-    return render_template("donations/form.html", form=form, donation=donation,
-                           standards_by_item=standards_by_item())
+    return render_template(
+        "donations/form.html", form=form, donation=donation, standards_by_item=standards_by_item()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -137,8 +164,9 @@ def edit(donation_id: int) -> ResponseReturnValue:
         place = resolve_place(form, country_hint=donation.organisation.country)
         if place is not None:
             try:
-                records.edit_donation(db.session, current_user, donation, _input(form, place),
-                                      version_of(form))
+                records.edit_donation(
+                    db.session, current_user, donation, _input(form, place), version_of(form)
+                )
             except ServiceError as exc:
                 db.session.rollback()
                 _field_error(form, exc)
@@ -167,8 +195,9 @@ def withdraw(donation_id: int) -> ResponseReturnValue:
         form.version.data = str(donation.version)
     elif form.validate():
         try:
-            records.withdraw_donation(db.session, current_user, donation, form.reason.data,
-                                      version_of(form))
+            records.withdraw_donation(
+                db.session, current_user, donation, form.reason.data, version_of(form)
+            )
         except ServiceError as exc:
             db.session.rollback()
             _field_error(form, exc)
@@ -181,4 +210,6 @@ def withdraw(donation_id: int) -> ResponseReturnValue:
 
 def status_label(status: DonationStatus) -> str:
     """The status in the reader's language."""
-    return {DonationStatus.AVAILABLE: _("available"), DonationStatus.WITHDRAWN: _("withdrawn")}[status]
+    return {DonationStatus.AVAILABLE: _("available"), DonationStatus.WITHDRAWN: _("withdrawn")}[
+        status
+    ]

@@ -29,12 +29,19 @@ bp = Blueprint("needs", __name__, url_prefix="/needs")
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Open needs of verified recipients, by priority and date."""
-    query = (select(Need).join(Organisation)
-             .where(Organisation.state == VerificationState.VERIFIED)
-             .order_by(Need.priority, Need.needed_by, Need.id))
-    filters = {"item": text_arg("item"), "country": text_arg("country", 2).upper(),
-               "status": text_arg("status") or "open", "from": date_arg("from"),
-               "to": date_arg("to")}
+    query = (
+        select(Need)
+        .join(Organisation)
+        .where(Organisation.state == VerificationState.VERIFIED)
+        .order_by(Need.priority, Need.needed_by, Need.id)
+    )
+    filters = {
+        "item": text_arg("item"),
+        "country": text_arg("country", 2).upper(),
+        "status": text_arg("status") or "open",
+        "from": date_arg("from"),
+        "to": date_arg("to"),
+    }
     if filters["item"]:
         query = query.where(Need.item_code == filters["item"])
     if filters["country"]:
@@ -49,8 +56,13 @@ def index() -> ResponseReturnValue:
         query = query.where(Need.needed_by >= filters["from"])
     if filters["to"]:
         query = query.where(Need.needed_by <= filters["to"])
-    return render_template("needs/index.html", page=paginate(query), filters=filters,
-                           items=item_choices(blank=True), today=today())
+    return render_template(
+        "needs/index.html",
+        page=paginate(query),
+        filters=filters,
+        items=item_choices(blank=True),
+        today=today(),
+    )
 
 
 def _visible_need(need_id: int) -> Need:
@@ -68,8 +80,9 @@ def _visible_need(need_id: int) -> Need:
 @bp.get("/<int:need_id>")
 def detail(need_id: int) -> ResponseReturnValue:
     """One need with what is allocated to it."""
-    return render_template("needs/detail.html", need=_visible_need(need_id), today=today(),
-                           action_form=FlaskForm())
+    return render_template(
+        "needs/detail.html", need=_visible_need(need_id), today=today(), action_form=FlaskForm()
+    )
 
 
 def _prepare(form: NeedForm) -> None:
@@ -80,27 +93,43 @@ def _prepare(form: NeedForm) -> None:
 def _input(form: NeedForm, place: Any, country: str) -> records.NeedInput:
     accepted = tuple(form.accepted_standards.data or ())
     if not accepted:
-        accepted = tuple(catalogue.default_accepted_standards(
-            db.session, form.item_code.data, country, today()))
+        accepted = tuple(
+            catalogue.default_accepted_standards(db.session, form.item_code.data, country, today())
+        )
     return records.NeedInput(
         item_code=form.item_code.data,
-        quantity=records.Quantity(form.quantity.data, form.unit.data == "packs",
-                                  form.pack_size.data, form.pack_label.data or None),
-        accepted_standards=accepted, priority=int(form.priority.data),
-        needed_by=form.needed_by.data, place=place, place_text=form.place.data,
-        expires_on=form.expires_on.data, notes=form.notes.data or None,
+        quantity=records.Quantity(
+            form.quantity.data,
+            form.unit.data == "packs",
+            form.pack_size.data,
+            form.pack_label.data or None,
+        ),
+        accepted_standards=accepted,
+        priority=int(form.priority.data),
+        needed_by=form.needed_by.data,
+        place=place,
+        place_text=form.place.data,
+        expires_on=form.expires_on.data,
+        notes=form.notes.data or None,
     )
 
 
 def _defaults() -> dict[str, list[str]]:
     country = current_user.organisation.country
-    return {code: catalogue.default_accepted_standards(db.session, code, country, today())
-            for code in standards_by_item()}
+    return {
+        code: catalogue.default_accepted_standards(db.session, code, country, today())
+        for code in standards_by_item()
+    }
 
 
 def _render_form(form: NeedForm, need: Need | None = None) -> ResponseReturnValue:
-    return render_template("needs/form.html", form=form, need=need,
-                           standards_by_item=standards_by_item(), defaults=_defaults())
+    return render_template(
+        "needs/form.html",
+        form=form,
+        need=need,
+        standards_by_item=standards_by_item(),
+        defaults=_defaults(),
+    )
 
 
 def _save(form: NeedForm, need: Need | None) -> Need | None:
@@ -181,7 +210,7 @@ def reconfirm(need_id: int) -> ResponseReturnValue:
 @bp.post("/<int:need_id>/close")
 @login_required
 def close(need_id: int) -> ResponseReturnValue:
-    """"Enough for now": close the remaining quantity."""
+    """ "Enough for now": close the remaining quantity."""
     need = _editable(need_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -192,6 +221,8 @@ def close(need_id: int) -> ResponseReturnValue:
         flash(exc.message, "danger")
     else:
         db.session.commit()
-        flash(_("The need is closed; %(count)s units are no longer asked for.",
-                count=f"{closed:,}"), "info")
+        flash(
+            _("The need is closed; %(count)s units are no longer asked for.", count=f"{closed:,}"),
+            "info",
+        )
     return redirect(url_for("needs.detail", need_id=need.id))
