@@ -113,7 +113,7 @@ def _shipped_routes(session: Session) -> dict[int, tuple[list[tuple[float, float
             .order_by(ShipmentLine.allocation_id, Shipment.id, ShipmentLeg.sequence,
                       ShipmentLeg.id))
     legs: dict[int, list[Any]] = {}
-    for row in session.execute(stmt):
+    for row in session.connection().execute(stmt):
         first = legs.setdefault(row.allocation_id, [row.id])
         if first[0] == row.id:
             first.append(row)
@@ -131,6 +131,7 @@ class _Builder:
 
     precision: dict[int, LocationPrecision]
     city_of: Snap | None
+    known: dict[tuple[int, float, float], int] = field(default_factory=dict)
     orgs: dict[int, int] = field(default_factory=dict)
     places: dict[tuple[float, float], int] = field(default_factory=dict)
     items: dict[str, int] = field(default_factory=dict)
@@ -143,8 +144,12 @@ class _Builder:
         return self.orgs.setdefault(org_id, len(self.orgs))
 
     def place(self, org_id: int, lat: float, lon: float) -> int:
-        key = public_position(lat, lon, self.precision[org_id], self.city_of)
-        return self.places.setdefault(key, len(self.places))
+        # Most records sit where their organisation is: work out each position once.
+        index = self.known.get((org_id, lat, lon))
+        if index is None:
+            key = public_position(lat, lon, self.precision[org_id], self.city_of)
+            index = self.known[(org_id, lat, lon)] = self.places.setdefault(key, len(self.places))
+        return index
 
     def item(self, code: str) -> int:
         return self.items.setdefault(code, len(self.items))
@@ -194,8 +199,9 @@ def _flow_rows(session: Session) -> list[Row[Any]]:
                recipient.state == verified)
         .order_by(Allocation.id)
     )
-    rows: list[Any] = [row for row in session.execute(stmt)
-                            if None not in (row.d_lat, row.d_lon, row.n_lat, row.n_lon)]
+    # Core rows through the connection: the ORM's row processing would double the time.
+    rows: list[Any] = [row for row in session.connection().execute(stmt)
+                       if None not in (row.d_lat, row.d_lon, row.n_lat, row.n_lon)]
     return rows
 
 
@@ -210,8 +216,8 @@ def _need_rows(session: Session) -> list[Row[Any]]:
                Need.expires_on >= today(), Need.quantity > Need.allocated)
         .order_by(Need.priority, Need.needed_by, Need.id)
     )
-    rows: list[Any] = [row for row in session.execute(stmt)
-                            if row.lat is not None and row.lon is not None]
+    rows: list[Any] = [row for row in session.connection().execute(stmt)
+                       if row.lat is not None and row.lon is not None]
     return rows
 
 

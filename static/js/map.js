@@ -13,8 +13,9 @@
   var NEED_COLOUR = "#cc1f5a";
   var EXACT_ZOOM = 6;       // from this zoom every place is drawn where it is
   var CELL_PX = 44;         // below it, places closer than this many pixels form one cluster
-  var MAX_LINES = 2500;     // the heaviest lines drawn at once; the rest wait for zoom or filters
+  var MAX_LINES = 1500;     // the heaviest lines drawn at once; the rest wait for zoom or filters
   var ARC_STEPS = 24;
+  var SLICE_MS = 30;        // work between two yields to the browser
   var BENDS = [0.08, 0.04, 0];  // pledged, in transit, delivered (see bend())
 
   var frame = document.getElementById("map-frame");
@@ -83,25 +84,42 @@
     return data.orgs[orgIndex][4] === filters.country;
   }
 
-  function select(filters) {
-    var flows = [], needs = [], i, r;
-    for (i = 0; i < data.flows.length; i++) {
-      r = data.flows[i];
-      if (!filters.status.has(r[4]) || !itemAllowed(filters, r[3])) { continue; }
-      if (filters.from !== null && r[5] < filters.from) { continue; }
-      if (filters.to !== null && r[5] > filters.to) { continue; }
-      if (filters.kind && data.kinds[data.orgs[r[1]][3]] !== filters.kind) { continue; }
-      if (filters.country && !orgIn(filters, r[1]) && !orgIn(filters, r[2])) { continue; }
+  // Long loops yield to the browser every few milliseconds, so the page never freezes;
+  // a newer draw (another filter, another zoom) makes an older one stop at its next yield.
+  var generation = 0;
+  function pause() { return new Promise(function (resolve) { setTimeout(resolve, 0); }); }
+
+  async function sliced(count, step, mine) {
+    var deadline = performance.now() + SLICE_MS;
+    for (var i = 0; i < count; i++) {
+      step(i);
+      if ((i & 127) === 127 && performance.now() > deadline) {
+        await pause();
+        if (mine !== generation) { return false; }
+        deadline = performance.now() + SLICE_MS;
+      }
+    }
+    return mine === generation;
+  }
+
+  async function select(filters, mine) {
+    var flows = [], needs = [];
+    var done = await sliced(data.flows.length, function (i) {
+      var r = data.flows[i];
+      if (!filters.status.has(r[4]) || !itemAllowed(filters, r[3])) { return; }
+      if (filters.from !== null && r[5] < filters.from) { return; }
+      if (filters.to !== null && r[5] > filters.to) { return; }
+      if (filters.kind && data.kinds[data.orgs[r[1]][3]] !== filters.kind) { return; }
+      if (filters.country && !orgIn(filters, r[1]) && !orgIn(filters, r[2])) { return; }
       flows.push(i);
-    }
-    for (i = 0; i < data.needs.length; i++) {
-      r = data.needs[i];
-      if (!itemAllowed(filters, r[3])) { continue; }
-      if (filters.country && !orgIn(filters, r[1])) { continue; }
-      if (filters.from !== null && r[6] < filters.from) { continue; }
+    }, mine);
+    data.needs.forEach(function (r, i) {
+      if (!itemAllowed(filters, r[3])) { return; }
+      if (filters.country && !orgIn(filters, r[1])) { return; }
+      if (filters.from !== null && r[6] < filters.from) { return; }
       needs.push(i);
-    }
-    return {flows: flows, needs: needs};
+    });
+    return done ? {flows: flows, needs: needs} : null;
   }
 
   /* ---- clustering: places in the same screen cell share one position ------------------ */
@@ -115,7 +133,7 @@
       key = Math.floor(point.x / CELL_PX) + ":" + Math.floor(point.y / CELL_PX);
       of[i] = key;
     }
-    return {of: of, cells: cells};
+    return {of: of, cells: cells, routes: new Map()};
   }
 
   function cellOf(grouping, placeIndex, weight) {
@@ -142,20 +160,37 @@
 
   /* ---- aggregation --------------------------------------------------------------------- */
 
-  function aggregate(chosen, grouping) {
+  // A route's stops as cells of this zoom; hubs that fall in the cell of the stop before
+  // them add nothing at this zoom.
+  function routeCells(grouping, routeIndex) {
+    var known = grouping.routes.get(routeIndex);
+    if (known) { return known; }
+    var stops = [], keys = [], places = data.routes[routeIndex], k, cell;
+    for (k = 0; k < places.length; k++) {
+      cell = cellOf(grouping, places[k], 1);
+      if (!stops.length || stops[stops.length - 1] !== cell) { stops.push(cell); keys.push(cell.key); }
+    }
+    known = {a: cellOf(grouping, places[0], 1), b: cellOf(grouping, places[places.length - 1], 1),
+             stops: stops, key: keys.join(">")};
+    grouping.routes.set(routeIndex, known);
+    return known;
+  }
+
+  async function aggregate(chosen, grouping, mine) {
     var lines = new Map(), points = new Map(), needCells = new Map();
-    chosen.flows.forEach(function (i) {
-      var r = data.flows[i], stops = data.routes[r[0]].map(function (p) { return cellOf(grouping, p, 1); });
-      var a = stops[0], b = stops[stops.length - 1];
-      // Hubs that fall in the cell of an end (or of each other) add nothing at this zoom.
-      stops = stops.filter(function (cell, k) { return k === 0 || cell !== stops[k - 1]; });
-      if (stops.length < 2) { return addPoints(points, r, i, a, b); }
-      var key = stops.map(function (cell) { return cell.key; }).join(">") + ">" + r[4];
-      var line = lines.get(key);
-      if (!line) { line = {a: a, b: b, stops: stops, status: r[4], q: 0, flows: []}; lines.set(key, line); }
+    var done = await sliced(chosen.flows.length, function (n) {
+      var i = chosen.flows[n], r = data.flows[i], route = routeCells(grouping, r[0]);
+      addPoint(points, route.a, "d", r, i);
+      addPoint(points, route.b, "r", r, i);
+      if (route.stops.length < 2) { return; }
+      var key = route.key + ">" + r[4], line = lines.get(key);
+      if (!line) {
+        line = {a: route.a, b: route.b, stops: route.stops, status: r[4], q: 0, flows: []};
+        lines.set(key, line);
+      }
       line.q += r[6]; line.flows.push(i);
-      addPoints(points, r, i, a, b);
-    });
+    }, mine);
+    if (!done) { return null; }
     chosen.needs.forEach(function (i) {
       var r = data.needs[i], cell = cellOf(grouping, r[2], 1), entry = needCells.get(cell.key);
       if (!entry) { entry = {cell: cell, needs: []}; needCells.set(cell.key, entry); }
@@ -165,14 +200,12 @@
             needs: Array.from(needCells.values())};
   }
 
-  function addPoints(points, r, i, a, b) {
-    [[a, "d", r[1]], [b, "r", r[2]]].forEach(function (end) {
-      var key = end[0].key + end[1], point = points.get(key);
-      if (!point) { point = {cell: end[0], role: end[1], q: 0, orgs: new Map(), flows: []}; points.set(key, point); }
-      point.q += r[6];
-      point.orgs.set(end[2], (point.orgs.get(end[2]) || 0) + r[6]);
-      point.flows.push(i);
-    });
+  function addPoint(points, cell, role, r, i) {
+    var key = cell.key + role, org = role === "d" ? r[1] : r[2], point = points.get(key);
+    if (!point) { point = {cell: cell, role: role, q: 0, orgs: new Map(), flows: []}; points.set(key, point); }
+    point.q += r[6];
+    point.orgs.set(org, (point.orgs.get(org) || 0) + r[6]);
+    point.flows.push(i);
   }
 
   /* ---- geometry ------------------------------------------------------------------------ */
@@ -340,21 +373,22 @@
     });
   }
 
-  function drawLines(lines) {
+  async function drawLines(lines, mine) {
     var bounds = map.getBounds().pad(0.5), zoomed = map.getZoom() >= EXACT_ZOOM;
     var shown = (zoomed ? lines.filter(function (l) { return visible(l, bounds); }) : lines)
       .sort(function (x, y) { return y.q - x.q; }).slice(0, MAX_LINES);
     // Thick lines first, so thinner ones stay visible (and clickable) on top.
-    shown.forEach(function (line) {
+    var done = await sliced(shown.length, function (n) {
+      var line = shown[n];
       arcCopies(line.stops.map(position), line.status).forEach(function (latlngs) {
         L.polyline(latlngs, {renderer: renderer, color: COLOURS[line.status], weight: lineWeight(line.q),
                              opacity: 0.85, lineCap: "round"})
           .bindPopup(function () { return linePopup(line); }, {maxWidth: 320})
           .addTo(groups.flows);
       });
-    });
-    drawHubs(shown);
-    return shown.length;
+    }, mine);
+    if (done) { drawHubs(shown); }
+    return done ? shown.length : null;
   }
 
   function drawPoints(points) {
@@ -382,11 +416,15 @@
     });
   }
 
-  function draw() {
-    var started = performance.now(), grouping = placeCells(map.getZoom());
-    var found = aggregate(selection, grouping);
+  async function draw() {
+    var mine = ++generation, started = performance.now();
+    frame.dataset.ready = "0";
+    var grouping = placeCells(map.getZoom());
+    var found = selection && await aggregate(selection, grouping, mine);
+    if (!found) { return; }
     groups.flows.clearLayers(); groups.points.clearLayers(); groups.needs.clearLayers();
-    var drawn = drawLines(found.lines);
+    var drawn = await drawLines(found.lines, mine);
+    if (drawn === null) { return; }
     drawNeeds(found.needs);
     drawPoints(found.points);
     frame.dataset.lines = String(drawn);
@@ -396,17 +434,21 @@
       .replace("{shown}", numberFormat.format(drawn)).replace("{total}", numberFormat.format(found.lines.length))
       : labels.nothing;
     frame.dataset.drawMs = String(Math.round(performance.now() - started));
+    ready(mine);
   }
 
-  function refilter() {
-    selection = select(readFilters());
-    draw();
+  async function refilter() {
+    var mine = ++generation;
+    frame.dataset.ready = "0";
+    var chosen = await select(readFilters(), mine);
+    if (chosen) { selection = chosen; await draw(); }
   }
 
-  function ready() {
+  function ready(mine) {
     // Two frames after drawing, the canvas is on screen: benchmarks and tests wait for this.
     requestAnimationFrame(function () {
       requestAnimationFrame(function () {
+        if (mine !== generation) { return; }
         window.aidMapReady = true;
         frame.dataset.ready = "1";
         statusEl.textContent = "";
@@ -424,7 +466,6 @@
     map.on("moveend", function () {
       if (map.getZoom() !== drawnZoom || map.getZoom() >= EXACT_ZOOM) { drawnZoom = map.getZoom(); draw(); }
     });
-    ready();
   }
 
   statusEl.textContent = labels.loading;

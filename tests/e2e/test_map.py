@@ -88,14 +88,15 @@ def test_the_map_draws_flows_and_filters_change_them(page: Any, live_server: Liv
     shot(page, "map")
 
     page.uncheck("#status-2")  # hide delivered flows
-    page.wait_for_timeout(200)
+    wait_until_drawn(page)
     assert drawn(page)["lines"] < before["lines"]
     page.select_option("#filter-country", "IT")
-    page.wait_for_timeout(200)
+    wait_until_drawn(page)
     only_italy = drawn(page)["lines"]
     assert only_italy >= 1
     page.click("button[type=reset]")
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(100)  # the form resets before the map redraws
+    wait_until_drawn(page)
     assert drawn(page) == before
     assert page.dialogs == []
 

@@ -15,7 +15,7 @@ from aidregistry.extensions import db
 from aidregistry.models import ItemType, Organisation, OrgKind, VerificationState
 from aidregistry.services.map_data import build_map_data, data_version
 from aidregistry.web.auth.forms import KIND_LABELS
-from aidregistry.web.map.cache import PayloadCache, json_response
+from aidregistry.web.map.cache import PayloadCache, VersionCheck, json_response
 from aidregistry.web.map.shell import Shell, build_shell, use_local_assets
 from aidregistry.web.quantities import CATEGORY_LABELS, unit_plurals
 from aidregistry.web.security import csp_nonce
@@ -25,12 +25,17 @@ CACHE_KEY = "aidregistry.map_cache"
 SHELLS_KEY = "aidregistry.map_shells"
 
 
+VERSION_KEY = "aidregistry.map_version"
+VERSION_TTL_SECONDS = 2.0
+
+
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     # The one place folium's asset links change (they are class attributes: see shell.py).
     use_local_assets(state.app)  # type: ignore[arg-type]  # always a Flask app here
     state.app.extensions[CACHE_KEY] = PayloadCache()
     state.app.extensions[SHELLS_KEY] = {}
+    state.app.extensions[VERSION_KEY] = VersionCheck(VERSION_TTL_SECONDS)
 
 
 def _shell() -> Shell:
@@ -103,7 +108,8 @@ def data() -> ResponseReturnValue:
     """Flows, places and open needs (public data only), cached per data version."""
     cache: PayloadCache = current_app.extensions[CACHE_KEY]
     session = db.session()
-    version = data_version(session)
+    check: VersionCheck = current_app.extensions[VERSION_KEY]
+    version = check.current(lambda: data_version(session))
     payload = cache.get("map", version, lambda: build_map_data(session, _snap_to_city))
     return json_response(payload, request)
 
