@@ -28,13 +28,21 @@ from aidregistry.models import (
     VerificationState,
 )
 from aidregistry.models.base import today
+from aidregistry.models.shipment import Receipt, Shipment, ShipmentLine, ShipmentStatus
 
 PUBLIC_STATUSES = (AllocationStatus.CONFIRMED, AllocationStatus.SHIPPED,
                    AllocationStatus.DELIVERED)
 PRIORITIES = (1, 2, 3, 4)
 DONOR, RECIPIENT = aliased(Organisation, name="donor"), aliased(Organisation, name="recipient")
-# The day a flow is dated by: when its goods were ready to leave.
-FLOW_DAY = Donation.available_from
+# The day a delivery is dated by: its receipt when a shipment carried it, else the day its
+# goods were ready to leave (records imported without shipments).
+_RECEIVED_ON = (select(Receipt.received_on)
+                .join(ShipmentLine, ShipmentLine.shipment_id == Receipt.shipment_id)
+                .join(Shipment, Shipment.id == Receipt.shipment_id)
+                .where(ShipmentLine.allocation_id == Allocation.id,
+                       Shipment.status.not_in([ShipmentStatus.CANCELLED, ShipmentStatus.RETURNED]))
+                .order_by(Receipt.received_on).limit(1).correlate(Allocation).scalar_subquery())
+FLOW_DAY = func.coalesce(_RECEIVED_ON, Donation.available_from)
 
 
 @dataclass(frozen=True)

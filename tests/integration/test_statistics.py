@@ -6,8 +6,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from aidregistry.models import AllocationStatus, OrgRole, VerificationState
+from aidregistry.models.shipment import Receipt, Shipment
 from aidregistry.services import statistics
 from tests.flows import World, allocate, demo_world, org
 
@@ -75,3 +77,12 @@ def test_recent_deliveries_newest_first(db_session: Any, world: World) -> None:
 def test_headline(db_session: Any, world: World) -> None:
     counts = statistics.headline(db_session)
     assert counts == {"organisations": 4, "countries": 3, "deliveries": 2, "open_needs": 5}
+
+
+def test_a_receipt_dates_its_delivery(db_session: Any, world: World) -> None:
+    shipment = db_session.scalar(select(Shipment))
+    db_session.add(Receipt(shipment=shipment, received_on=date(2020, 3, 18)))
+    db_session.flush()
+    assert statistics.deliveries_by_week(db_session) == [(date(2020, 3, 9), 1),
+                                                         (date(2020, 3, 16), 1)]
+    assert statistics.recent_deliveries(db_session)[0].day == date(2020, 3, 18)
