@@ -9,6 +9,11 @@ no unvisited place can beat the k-th score: an unvisited place is at least as fa
 farthest visited one, so its cost is at least the cheapest mode weight times that distance.
 Results are therefore exact top-k, not approximate.
 
+Records at one place that share what the rule looks at (modes, start and expiry days for
+offers; the deadline for needs) form a *group*, evaluated once per query; its members are
+pre-sorted by price and id, so only the first k of a feasible group can make the top k.
+Hubs with thousands of lots thus cost a few hundred evaluations, not thousands.
+
 Scores: the unit cost; with duals from the last solve, the *reduced* cost — ``cost + α`` for
 an offer (its opportunity cost) and ``cost − β`` for a need (its marginal value), which is
 what the optimiser itself would look at (research/matching.md §6).
@@ -38,12 +43,14 @@ from aidregistry.domain.matching.costs import (
     expiry_day,
     mode_mask,
     start_day,
+    transit_days,
 )
 from aidregistry.domain.matching.model import Certificate, Mode, Need, Offer, Policy
 from aidregistry.domain.matching.prepare import prepare
 
 IntArray = npt.NDArray[np.int64]
 FIRST_PLACES = 8
+ALL_MODES = (1 << len(MODE_ORDER)) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,55 +67,94 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class _Side:
-    """Records of one route key on one side, grouped by place, with a k-d tree of places."""
+    """Records of one route key, in groups of identical place and signature, with a tree."""
 
     tree: cKDTree
-    lat: npt.NDArray[np.float64]
-    lon: npt.NDArray[np.float64]
-    indptr: IntArray
-    members: IntArray  # record indices, grouped by place
+    place_groups: IntArray  # group range of each place (indptr)
+    group_rep: IntArray  # one record of each group, to evaluate the rule on
+    group_members: IntArray  # member range of each group (indptr)
+    members: IntArray  # records: by place, signature, then price and id rank
 
     @classmethod
     def build(
         cls,
         place: IntArray,
         records: IntArray,
-        lat: npt.NDArray[np.float64],
-        lon: npt.NDArray[np.float64],
+        signature: list[IntArray],
+        order: tuple[IntArray, IntArray],
+        coords: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
     ) -> _Side:
-        """Group ``records`` (with their place ids) by place."""
-        order = np.argsort(place[records], kind="stable")
-        members = records[order]
-        places, counts = np.unique(place[members], return_counts=True)
-        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        """Group ``records``; ``order`` = (price, id rank) sorts members inside a group."""
+        price, rank = order
+        columns = [place[records], *(s[records] for s in signature)]
+        m = records[np.lexsort([rank[records], price[records], *reversed(columns)])]
+        table = np.stack([place[m], *(s[m] for s in signature)], axis=1)
+        first = np.concatenate([[0], np.flatnonzero((table[1:] != table[:-1]).any(axis=1)) + 1])
+        group_place = place[m[first]]
+        places, place_first = np.unique(group_place, return_index=True)
+        lat, lon = coords
         return cls(
             cKDTree(unit_vectors(lat[places], lon[places])),
-            lat[places],
-            lon[places],
-            indptr,
-            members,
+            np.append(place_first, first.size).astype(np.int64),
+            m[first],
+            np.append(first, m.size).astype(np.int64),
+            m,
         )
 
-    def near(self, point: npt.NDArray[np.float64], k: int) -> tuple[IntArray, float, bool]:
-        """Members of the k nearest places, the farthest chord, and whether all were seen."""
-        n = self.indptr.size - 1
+    def near(
+        self, point: npt.NDArray[np.float64], k: int, seen: npt.NDArray[np.bool_]
+    ) -> tuple[IntArray, float, bool]:
+        """Groups at the k nearest places not yet ``seen`` (marked now), the farthest chord,
+        and whether every place has been seen."""
+        n = self.place_groups.size - 1
         k = min(k, n)
         dist, idx = self.tree.query(point, k=k)
-        idx, dist = np.atleast_1d(idx), np.atleast_1d(dist)
-        parts = [self.members[self.indptr[p] : self.indptr[p + 1]] for p in idx.tolist()]
-        return np.concatenate(parts), float(dist.max()), k == n
+        idx = np.atleast_1d(idx)
+        fresh = idx[~seen[idx]]
+        seen[fresh] = True
+        return _ranges(self.place_groups, fresh), float(np.max(dist)), k == n
+
+    @property
+    def n_places(self) -> int:
+        """Number of distinct places."""
+        return int(self.place_groups.size - 1)
+
+    def leading(self, groups: IntArray, k: int) -> tuple[IntArray, IntArray]:
+        """The first k members of each group, and the position of their group in ``groups``."""
+        starts = self.group_members[groups]
+        counts = np.minimum(self.group_members[groups + 1] - starts, k)
+        owner = np.repeat(np.arange(groups.size), counts)
+        offsets = np.arange(owner.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        return self.members[starts[owner] + offsets], owner
 
 
-@dataclass(frozen=True)
-class _Scored:
-    """Feasible candidates of one search step."""
+def _ranges(indptr: IntArray, rows: IntArray) -> IntArray:
+    """Concatenated ``range(indptr[r], indptr[r + 1])`` for each row."""
+    starts = indptr[rows]
+    counts = indptr[rows + 1] - starts
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.asarray(np.repeat(starts, counts) + offsets, dtype=np.int64)
 
-    index: IntArray
-    score: IntArray
-    cost: IntArray
-    km: IntArray
-    mode: IntArray
-    days: IntArray
+
+Rule = Callable[[IntArray], tuple[IntArray, IntArray, IntArray, IntArray]]
+NO_BOUND = np.iinfo(np.int64).max
+
+
+def _cost_floor(policy: Policy, km: int, days_left: int, modes: int) -> int:
+    """Least unit cost any pair at ``km`` or farther can have, given the days left.
+
+    A mode whose transit at ``km`` already exceeds ``days_left`` is unusable farther away too
+    (transit grows with distance), so only the remaining modes' weights count; none left means
+    nothing farther can be feasible.
+    """
+    weights = [
+        policy.modes[mode].cost_weight
+        for bit, mode in enumerate(MODE_ORDER)
+        if (modes >> bit) & 1
+        and mode in policy.modes
+        and transit_days(policy.modes[mode], km) <= days_left
+    ]
+    return min(weights) * km if weights else int(NO_BOUND)
 
 
 class SuggestionIndex:
@@ -124,25 +170,39 @@ class SuggestionIndex:
         certificate: Certificate | None = None,
     ) -> None:
         """Index the records; ``certificate`` (phase 2 duals) turns on reduced costs."""
-        prep = prepare(offers, needs, standards, equivalences, policy)
-        self._prep, self._offers, self._needs = prep, list(offers), list(needs)
-        self._standards, self._equivalences, self._policy = standards, equivalences, policy
-        lat, lon = prep.place_lat, prep.place_lon
+        p = prepare(offers, needs, standards, equivalences, policy)
+        self._prep, self._standards, self._equivalences, self._policy = (
+            p,
+            standards,
+            equivalences,
+            policy,
+        )
+        self._offer_ids = tuple(o.id for o in offers)
+        self._need_ids = tuple(n.id for n in needs)
+        o_rank, n_rank = _ranks(self._offer_ids), _ranks(self._need_ids)
+        zeros_o, zeros_n = np.zeros(p.n_offers, np.int64), np.zeros(p.n_needs, np.int64)
+        # Price added to the unit cost: the offer's α, or minus the need's β (lower = better).
+        self._o_price = zeros_o if certificate is None else np.asarray(certificate.phase2.offer)
+        self._n_price = zeros_n if certificate is None else -np.asarray(certificate.phase2.need)
+        self._o_rank, self._n_rank = o_rank, n_rank
+        coords = (p.place_lat, p.place_lon)
         self._offer_side: dict[RouteKey, _Side] = {}
         self._need_side: dict[RouteKey, _Side] = {}
-        for k, key in enumerate(prep.keys):
-            o = np.flatnonzero(prep.o_class_keys[prep.o_class, k] & (prep.o_supply > 0))
-            n = np.flatnonzero(prep.n_class_keys[prep.n_class, k] & (prep.n_demand > 0))
+        for k, key in enumerate(p.keys):
+            o = np.flatnonzero(p.o_class_keys[p.o_class, k] & (p.o_supply > 0))
+            n = np.flatnonzero(p.n_class_keys[p.n_class, k] & (p.n_demand > 0))
             if o.size:
-                self._offer_side[key] = _Side.build(prep.o_place, o, lat, lon)
+                self._offer_side[key] = _Side.build(
+                    p.o_place,
+                    o,
+                    [p.o_modes, p.o_start, p.o_expiry],
+                    (self._o_price, o_rank),
+                    coords,
+                )
             if n.size:
-                self._need_side[key] = _Side.build(prep.n_place, n, lat, lon)
-        zeros_o, zeros_n = np.zeros(prep.n_offers, np.int64), np.zeros(prep.n_needs, np.int64)
-        self._alpha = zeros_o if certificate is None else np.asarray(certificate.phase2.offer)
-        self._beta = zeros_n if certificate is None else np.asarray(certificate.phase2.need)
-        self._w_min = min(m.cost_weight for m in policy.modes.values())
-        self._offer_ids = (tuple(o.id for o in offers), _ranks([o.id for o in offers]))
-        self._need_ids = (tuple(n.id for n in needs), _ranks([n.id for n in needs]))
+                self._need_side[key] = _Side.build(
+                    p.n_place, n, [p.n_deadline], (self._n_price, n_rank), coords
+                )
 
     def best_offers(self, need: Need, k: int = 5) -> list[Suggestion]:
         """The k feasible offers with the lowest (reduced) unit cost for ``need``."""
@@ -150,18 +210,25 @@ class SuggestionIndex:
         keys = need_route_keys(need.accepted_standards, need.jurisdiction, run, self._equivalences)
         deadline = np.asarray(day_number(need.needed_by, run), np.int64)
         lat, lon = p.place_lat[p.o_place], p.place_lon[p.o_place]
-        floor = int(self._alpha.min()) if self._alpha.size else 0
 
-        def evaluate(m: IntArray) -> _Scored:
-            km = rounded_km(lat[m], lon[m], need.lat, need.lon)
+        def rule(r: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+            km = rounded_km(lat[r], lon[r], need.lat, need.lon)
             cost, mode, days = best_routes(
-                km, p.o_start[m], p.o_expiry[m], p.o_modes[m], deadline, self._policy
+                km, p.o_start[r], p.o_expiry[r], p.o_modes[r], deadline, self._policy
             )
-            return _Scored(m, cost + self._alpha[m], cost, km, mode, days)
+            return km, cost, mode, days
 
         sides = [self._offer_side[key] for key in keys if key in self._offer_side]
         point = unit_vectors([need.lat], [need.lon])[0]
-        return self._rank(sides, point, evaluate, floor, k, self._offer_ids)
+        floor = int(self._o_price.min()) if self._o_price.size else 0
+        days_left = int(deadline) - (int(p.o_start.min()) if p.n_offers else 0)
+
+        def bound(km: int) -> int:
+            least = _cost_floor(self._policy, km, days_left, ALL_MODES)
+            return least if least == NO_BOUND else least + floor
+
+        lists = (self._offer_ids, self._o_rank, self._o_price)
+        return self._rank(sides, point, rule, bound, k, lists)
 
     def best_needs(self, offer: Offer, k: int = 5) -> list[Suggestion]:
         """The k feasible needs with the lowest unit cost (minus need price) for ``offer``."""
@@ -173,74 +240,84 @@ class SuggestionIndex:
         expiry = np.asarray(expiry_day(offer, run), np.int64)
         modes = np.asarray(mode_mask(offer.modes), np.int64)
         lat, lon = p.place_lat[p.n_place], p.place_lon[p.n_place]
-        floor = -int(self._beta.max()) if self._beta.size else 0
 
-        def evaluate(m: IntArray) -> _Scored:
-            km = rounded_km(offer.lat, offer.lon, lat[m], lon[m])
-            cost, mode, days = best_routes(km, start, expiry, modes, p.n_deadline[m], self._policy)
-            return _Scored(m, cost - self._beta[m], cost, km, mode, days)
+        def rule(r: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+            km = rounded_km(offer.lat, offer.lon, lat[r], lon[r])
+            cost, mode, days = best_routes(km, start, expiry, modes, p.n_deadline[r], self._policy)
+            return km, cost, mode, days
 
         sides = [self._need_side[key] for key in keys if key in self._need_side]
         point = unit_vectors([offer.lat], [offer.lon])[0]
-        return self._rank(sides, point, evaluate, floor, k, self._need_ids)
+        floor = int(self._n_price.min()) if self._n_price.size else 0
+        latest = int(p.n_deadline.max()) if p.n_needs else 0
+        # Arrival must be by the latest deadline and before expiry.
+        days_left = min(latest, int(expiry) - 1) - int(start)
+
+        def bound(km: int) -> int:
+            least = _cost_floor(self._policy, km, days_left, int(modes))
+            return least if least == NO_BOUND else least + floor
+
+        lists = (self._need_ids, self._n_rank, self._n_price)
+        return self._rank(sides, point, rule, bound, k, lists)
 
     def _rank(
         self,
         sides: list[_Side],
         point: npt.NDArray[np.float64],
-        evaluate: _Evaluate,
-        floor: int,
+        rule: Rule,
+        bound: Callable[[int], int],
         k: int,
-        ids: tuple[Sequence[str], IntArray],
+        lists: tuple[Sequence[str], IntArray, IntArray],
     ) -> list[Suggestion]:
         """Exact top-k over several sides (route keys), merged by record."""
-        best: dict[int, Suggestion] = {}
+        best: dict[str, Suggestion] = {}
         for side in sides:
-            for s in self._search(side, point, evaluate, floor, k, ids):
-                i = int(s[0])
-                if i not in best or s[1].score < best[i].score:
-                    best[i] = s[1]
+            for s in self._search(side, point, rule, bound, k, lists):
+                if s.id not in best or s.score < best[s.id].score:
+                    best[s.id] = s
         return sorted(best.values(), key=lambda s: (s.score, s.id))[:k]
 
     def _search(
         self,
         side: _Side,
         point: npt.NDArray[np.float64],
-        evaluate: _Evaluate,
-        floor: int,
+        rule: Rule,
+        bound: Callable[[int], int],
         k: int,
-        ids: tuple[Sequence[str], IntArray],
-    ) -> list[tuple[int, Suggestion]]:
+        lists: tuple[Sequence[str], IntArray, IntArray],
+    ) -> list[Suggestion]:
         """Widen the place search until no unvisited place can enter the top k."""
-        names, ranks = ids
+        names, ranks, price = lists
         places = FIRST_PLACES
+        seen = np.zeros(side.n_places, dtype=bool)
+        found: list[Suggestion] = []
         while True:
-            members, chord, seen_all = side.near(point, places)
-            s = evaluate(members)
-            ok = s.cost >= 0
+            groups, chord, seen_all = side.near(point, places, seen)
+            km, cost, mode, days = rule(side.group_rep[groups])
+            ok = np.flatnonzero(cost >= 0)
+            members, owner = side.leading(groups[ok], k)
+            g = ok[owner]
+            score = cost[g] + price[members]
             # Ties are broken by id, as in the final ranking, so truncation keeps the same ones.
-            order = np.lexsort((ranks[s.index[ok]], s.score[ok]))[:k]
-            top = [
-                (
-                    int(s.index[ok][i]),
-                    Suggestion(
-                        names[int(s.index[ok][i])],
-                        int(s.score[ok][i]),
-                        int(s.cost[ok][i]),
-                        int(s.km[ok][i]),
-                        MODE_ORDER[int(s.mode[ok][i])],
-                        int(s.days[ok][i]),
-                    ),
+            top = np.lexsort((ranks[members], score))[:k].tolist()
+            found += [
+                Suggestion(
+                    names[int(members[i])],
+                    int(score[i]),
+                    int(cost[g[i]]),
+                    int(km[g[i]]),
+                    MODE_ORDER[int(mode[g[i]])],
+                    int(days[g[i]]),
                 )
-                for i in order.tolist()
+                for i in top
             ]
-            bound = self._w_min * int(np.rint(chord_to_km(chord))) + floor
-            if seen_all or (len(top) == k and top[-1][1].score < bound):
-                return top
+            found = sorted(found, key=lambda s: (s.score, s.id))[:k]
+            # Unvisited places are at least this far: km rounds monotonically.
+            least = bound(int(np.rint(chord_to_km(chord))))
+            full = len(found) == k
+            if seen_all or least == NO_BOUND or (full and found[-1].score < least):
+                return found
             places *= 4
-
-
-_Evaluate = Callable[[IntArray], _Scored]
 
 
 def _ranks(ids: Sequence[str]) -> IntArray:
