@@ -117,7 +117,8 @@ def test_shanghai_to_los_angeles_stays_open_for_the_matcher(loaded: Session) -> 
     assert donation.confidence == "unconfirmed"
     assert loaded.scalars(select(Allocation).filter_by(donation_id=donation.id)).all() == []
     # A partial date is the 1st of its month, and the original wording stays in the notes.
-    assert donation.available_from.isoformat() == "2020-04-01"
+    # "arrived" in April 2020: the goods were ready about a week before.
+    assert donation.available_from.isoformat() == "2020-03-25"
     assert "partial date 2020-04" in (donation.notes or "")
     assert "MASK_UNSPEC-NS" in {s.code for s in need.accepted_standards}
 

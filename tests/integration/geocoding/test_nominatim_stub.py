@@ -81,7 +81,7 @@ def test_reverse_rejects_invalid_coordinates_without_a_request(
         ("status:500", "returned an error"),
         ("status:503", "did not answer in time"),  # geopy reads 503 and 504 as timeouts
         ("malformed", "could not be read"),
-        ("sleep:1.0", "did not answer in time"),
+        ("sleep:3.0", "did not answer in time"),
     ],
 )
 def test_failures_become_geocoding_errors(
@@ -92,7 +92,8 @@ def test_failures_become_geocoding_errors(
     with pytest.raises(GeocodingError, match=message) as caught:
         _client(nominatim_stub, timeout=0.3).search("Newark, NJ")
     assert caught.value.message == str(caught.value)
-    assert time.monotonic() - started < 0.9  # no retries, no waiting out the slow answer
+    # Well under the 3 s answer: no retries, no waiting it out (loose, for loaded machines).
+    assert time.monotonic() - started < 2.0
     assert len(nominatim_stub.requests) == 1
 
 
