@@ -109,3 +109,20 @@ def import_donations(path: Path, organisation_id: int | None, maps: tuple[str, .
 def import_needs(path: Path, organisation_id: int, maps: tuple[str, ...], dry_run: bool) -> None:
     """Import needs from PATH for one organisation."""
     _run(ImportKind.NEEDS, path, organisation_id, maps, dry_run)
+
+
+@import_group.command("dump")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_dump(path: Path) -> None:
+    """Load a JSON dump (from /exports/dump.json) into an empty registry."""
+    from aidregistry.services.errors import ServiceError
+    from aidregistry.services.exports.dump import load_dump
+
+    try:
+        counts = load_dump(db.session, path.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(", ".join(f"{count:,} {name}" for name, count in counts.items()) + " loaded.")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aidregistry.domain.places import Place
@@ -99,7 +98,9 @@ def _item(session: Session, code: str) -> ItemType:
 
 
 def _standards(session: Session, item: ItemType, codes: tuple[str, ...], name: str) -> list[Standard]:
-    found = list(session.scalars(select(Standard).where(Standard.code.in_(codes))))
+    # session.get answers from the identity map once a standard is loaded: a bulk import
+    # checks thousands of rows against the same few standards without a query each.
+    found = [s for s in (session.get(Standard, code) for code in dict.fromkeys(codes)) if s]
     unknown = set(codes) - {s.code for s in found}
     if unknown:
         raise ServiceError(f"Unknown standard: {', '.join(sorted(unknown))}.", field=name)

@@ -22,9 +22,11 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     from aidregistry.web.account.tokens import bp as tokens
     from aidregistry.web.api import api_blueprint
+    from aidregistry.web.exports.views import bp as exports
+    from aidregistry.web.imports.views import bp as imports
 
-    app.register_blueprint(tokens)
-    app.register_blueprint(api_blueprint())
+    for blueprint in (tokens, exports, imports, api_blueprint()):
+        app.register_blueprint(blueprint)
     from aidregistry.web.shipments.views import bp as shipments
 
     app.register_blueprint(shipments)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aidregistry.domain.places import Geocoder, Place
-from aidregistry.models import MAX_QUANTITY, ItemType, Mode, Organisation
+from aidregistry.models import MAX_QUANTITY, ItemType, Mode, Organisation, Standard
 from aidregistry.services.errors import ServiceError
 from aidregistry.services.imports import cells
 from aidregistry.services.imports.columns import ImportKind
@@ -38,8 +38,12 @@ class Context:
     places: dict[tuple[str, str | None], Place | ServiceError] = field(default_factory=dict)
     organisations: dict[int, Organisation | None] = field(default_factory=dict)
     seen_hashes: dict[str, int] = field(default_factory=dict)
+    standards: list[Standard] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # Held here so that the session's (weak) identity map keeps them: the services'
+        # session.get then finds them without a query for every row.
+        self.standards = list(self.session.scalars(select(Standard)))
         for item in self.session.scalars(select(ItemType)):
             for key in (item.code, item.code.lower(), item.name_en.lower(), item.name_zh):
                 self.items.setdefault(key, item)

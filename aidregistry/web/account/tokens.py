@@ -16,6 +16,7 @@ from aidregistry.models import ApiScope
 from aidregistry.services import api_tokens
 from aidregistry.services.errors import ServiceError
 from aidregistry.web.api.spec import session
+from aidregistry.web.forms import as_choices
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -30,7 +31,7 @@ class TokenForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
     )
     scope = SelectField(
         _l("Scope"),
-        choices=[("read", _l("Read only")), ("write", _l("Read and write"))],
+        choices=as_choices([("read", _l("Read only")), ("write", _l("Read and write"))]),
         default="read",
     )
     expires_in_days = IntegerField(
