@@ -11,7 +11,8 @@ The shipment's status drives its allocations, so that quantities are never lost:
   needs the goods, and to the donation, where the goods return to the consignor — the donor
   decides whether to withdraw the lot, and the rejection is in the donation's history.
 
-Allocation statuses change by conditional UPDATEs whose row count is checked, so a
+An allocation travels on one shipment at a time (see ``active_shipment``). Allocation
+statuses change by conditional UPDATEs whose row count is checked, so a
 coordinator's concurrent cancellation surfaces as a Conflict rather than being overwritten.
 Functions flush, never commit; every change is an audit event.
 """
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from aidregistry.domain.places import Place
@@ -153,23 +154,25 @@ def check_version(shipment: Shipment, version: int | None) -> None:
 # -- lines ----------------------------------------------------------------------------------
 
 
-def on_shipments(session: Session, allocation_id: int, exclude: int | None = None) -> int:
-    """Base units of an allocation already on active shipments."""
-    query = (select(func.coalesce(func.sum(ShipmentLine.quantity), 0)).join(Shipment)
-             .where(ShipmentLine.allocation_id == allocation_id,
-                    Shipment.status.in_(ACTIVE_SHIPMENT_STATUSES)))
-    if exclude is not None:
-        query = query.where(Shipment.id != exclude)
-    return int(session.scalar(query) or 0)
+def active_shipment(session: Session, allocation_id: int) -> int | None:
+    """The id of the shipment that carries an allocation now (not cancelled or returned).
+
+    An allocation travels on one shipment at a time, so that its status follows exactly one
+    shipment; goods split over two flights are two allocations (a coordinator splits them).
+    """
+    return session.scalar(
+        select(ShipmentLine.shipment_id).join(Shipment)
+        .where(ShipmentLine.allocation_id == allocation_id,
+               Shipment.status.in_(ACTIVE_SHIPMENT_STATUSES)).limit(1))
 
 
 def shippable_allocations(session: Session, actor: User) -> list[Allocation]:
-    """Accepted or confirmed allocations the actor may ship with something left to ship."""
+    """Accepted or confirmed allocations the actor may ship, not on a shipment yet."""
     query = (select(Allocation).join(Donation).where(Allocation.status.in_(SHIPPABLE))
              .order_by(Allocation.id))
     if not actor.is_coordinator:
         query = query.where(Donation.organisation_id == actor.organisation_id)
-    return [a for a in session.scalars(query) if on_shipments(session, a.id) < a.quantity]
+    return [a for a in session.scalars(query) if active_shipment(session, a.id) is None]
 
 
 def whole_number(value: Any, field: str) -> int:
@@ -190,12 +193,16 @@ def _line(session: Session, actor: User, index: int, data: LineInput) -> Shipmen
     if allocation.status not in SHIPPABLE:
         raise ServiceError(f"Allocation {allocation.id} is {allocation.status.value}; only "
                            "accepted or confirmed allocations can be shipped.", field=field)
+    carrier = active_shipment(session, allocation.id)
+    if carrier is not None:
+        raise ServiceError(f"Allocation {allocation.id} is already on shipment {carrier}.",
+                           field=field)
     quantity = whole_number(data.quantity, field)
-    left = allocation.quantity - on_shipments(session, allocation.id)
     if quantity < 1:
         raise ServiceError("The quantity must be at least 1.", field=field)
-    if quantity > left:
-        raise ServiceError(f"Only {left:,} units of this allocation are left to ship.", field=field)
+    if quantity > allocation.quantity:
+        raise ServiceError(f"Only {allocation.quantity:,} units are allocated; ship at most "
+                           "that.", field=field)
     return ShipmentLine(allocation=allocation, quantity=quantity, status_before=allocation.status)
 
 
@@ -398,10 +405,8 @@ def _drive_allocations(session: Session, actor: User, shipment: Shipment,
     elif target in (ShipmentStatus.CANCELLED, ShipmentStatus.RETURNED) and (
             before is not ShipmentStatus.PREPARING):
         for line in shipment.lines:
-            # Another active shipment may still carry part of this allocation.
-            if not on_shipments(session, line.allocation_id, exclude=shipment.id):
-                move_allocation(session, actor, line.allocation, AllocationStatus.SHIPPED,
-                                line.status_before)
+            move_allocation(session, actor, line.allocation, AllocationStatus.SHIPPED,
+                            line.status_before)
 
 
 def shipments_of(session: Session, record: Donation | Need) -> list[ShipmentLine]:

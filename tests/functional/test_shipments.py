@@ -64,7 +64,7 @@ def test_donor_records_a_shipment(client: FlaskClient, world: dict[str, Any],
 @pytest.mark.parametrize(("changes", "message"), [
     ({"lines-0-quantity": "0"}, "The quantity must be at least 1."),
     ({"lines-0-quantity": "1.5"}, "Enter a whole number"),
-    ({"lines-0-quantity": "500,001"}, "Only 500,000 units of this allocation are left"),
+    ({"lines-0-quantity": "500,001"}, "Only 500,000 units are allocated; ship at most that."),
     ({"lines-0-quantity": ""}, "Enter a quantity."),
     ({"lines-0-include": None}, "Choose at least one allocation to ship."),
     ({"planned_arrival": "2020-03-12"}, "The arrival cannot be before the departure."),

@@ -146,6 +146,15 @@ def test_cancel_returns_allocations_to_their_status(db_session: Any, parties: di
     assert again.lines[0].quantity == 500_000
 
 
+def test_an_allocation_travels_on_one_shipment_at_a_time(db_session: Any,
+                                                          parties: dict[str, Any]) -> None:
+    first = ship(db_session, parties, 300_000)
+    with pytest.raises(ServiceError, match=f"already on shipment {first.id}") as raised:
+        ship(db_session, parties, 200_000)
+    assert raised.value.field == "lines-0-quantity"
+    assert shipments.shippable_allocations(db_session, parties["donor"]) == []
+
+
 def test_returned_shipment_restores_accepted(db_session: Any) -> None:
     donor, recipient = member(OrgRole.DONOR), member(OrgRole.RECIPIENT)
     allocation = confirmed(db_session, donor, recipient, 1000, AllocationStatus.ACCEPTED)

@@ -1,6 +1,6 @@
 """Shipment, leg, status and receipt forms: shape and per-field messages.
 
-Rules that involve other records (whose allocation, how much is left to ship, which status
+Rules that involve other records (whose allocation, whether it already travels, which status
 may follow which) live in services/shipments.py and services/receipts.py.
 """
 

@@ -138,8 +138,8 @@ def _offer_lines(form: ShipmentForm) -> dict[str, Any]:
     if not form.is_submitted():
         chosen = request.args.get("allocation", "")
         for allocation_id, allocation in offered.items():
-            left = allocation.quantity - shipments.on_shipments(db.session, allocation.id)
-            form.lines.append_entry({"allocation_id": allocation_id, "quantity": left,
+            form.lines.append_entry({"allocation_id": allocation_id,
+                                     "quantity": allocation.quantity,
                                      "include": allocation_id == chosen or len(offered) == 1})
     return offered
 
