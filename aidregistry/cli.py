@@ -49,6 +49,9 @@ def init_db_command() -> None:
         f"Database ready; catalogue: {counts['items']} new items, "
         f"{counts['standards']} new standards, {counts['equivalences']} new equivalences."
     )
+    from aidregistry.geocode_cli import build_gazetteer
+
+    click.echo(build_gazetteer())
 
 
 @click.command("load-demo")
@@ -57,11 +60,17 @@ def load_demo_command() -> None:
     """Load the sourced 2020 donations and deliveries (safe to run twice)."""
     from aidregistry.services.catalogue import load_catalogue
     from aidregistry.services.demo import load_demo
+    from aidregistry.services.demo_shipments import build_demo_shipments
 
     load_catalogue(db.session)
     report = load_demo(db.session)
+    shipments = build_demo_shipments(db.session)
     db.session.commit()
     click.echo(report.summary())
+    click.echo(
+        f"Shipments: {shipments.shipments} new, {shipments.receipts} receipts "
+        f"({shipments.rejected} rejected), {shipments.already_present} already present."
+    )
 
 
 @click.command("setup-demo")
@@ -195,3 +204,7 @@ def register_commands(app: Flask) -> None:
     from aidregistry.data_cli import import_group
 
     app.cli.add_command(import_group)
+    from aidregistry.geocode_cli import GEOCODE_COMMANDS
+
+    for command in GEOCODE_COMMANDS:
+        app.cli.add_command(command)
