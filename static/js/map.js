@@ -15,7 +15,9 @@
   var CELL_PX = 44;         // below it, places closer than this many pixels form one cluster
   var MAX_LINES = 1500;     // the heaviest lines drawn at once; the rest wait for zoom or filters
   var ARC_STEPS = 24;
-  var SLICE_MS = 30;        // work between two yields to the browser
+  var SLICE_MS = 30;
+  // Popups keep clear of the zoom buttons and the layer switcher in the top corners.
+  var POPUP = {maxWidth: 320, autoPanPaddingTopLeft: [50, 60], autoPanPaddingBottomRight: [20, 20]};        // work between two yields to the browser
   var BENDS = [0.08, 0.04, 0];  // pledged, in transit, delivered (see bend())
 
   var frame = document.getElementById("map-frame");
@@ -383,7 +385,7 @@
       arcCopies(line.stops.map(position), line.status).forEach(function (latlngs) {
         L.polyline(latlngs, {renderer: renderer, color: COLOURS[line.status], weight: lineWeight(line.q),
                              opacity: 0.85, lineCap: "round"})
-          .bindPopup(function () { return linePopup(line); }, {maxWidth: 320})
+          .bindPopup(function () { return linePopup(line); }, POPUP)
           .addTo(groups.flows);
       });
     }, mine);
@@ -397,7 +399,7 @@
       var marker = L.circleMarker(pos, {renderer: renderer, radius: radius(point.q) + (cluster ? 3 : 0),
         color: "#ffffff", weight: cluster ? 3 : 1.5, fillOpacity: 0.9,
         fillColor: point.role === "d" ? "#6a3d9a" : "#0b4f6c"});
-      marker.bindPopup(function () { return pointPopup(point); }, {maxWidth: 320}).addTo(groups.points);
+      marker.bindPopup(function () { return pointPopup(point); }, POPUP).addTo(groups.points);
       if (cluster && point.role === "r") {
         L.marker(pos, {interactive: false, keyboard: false,
           icon: L.divIcon({className: "cluster-count", html: "", iconSize: null})})
@@ -407,12 +409,25 @@
     });
   }
 
+  // Open needs are diamonds, so they read apart from the round donors and recipients.
+  var Diamond = L.CircleMarker.extend({
+    _updatePath: function () {
+      var renderer = this._renderer;
+      if (!renderer._drawing || this._empty()) { return; }
+      var p = this._point, r = Math.max(Math.round(this._radius), 1), ctx = renderer._ctx;
+      ctx.beginPath();
+      ctx.moveTo(p.x, p.y - r); ctx.lineTo(p.x + r, p.y); ctx.lineTo(p.x, p.y + r); ctx.lineTo(p.x - r, p.y);
+      ctx.closePath();
+      renderer._fillStroke(ctx, this);
+    }
+  });
+
   function drawNeeds(entries) {
     entries.forEach(function (entry) {
       var total = entry.needs.reduce(function (s, i) { return s + data.needs[i][4]; }, 0);
-      L.circleMarker(position(entry.cell), {renderer: renderer, radius: radius(total), color: NEED_COLOUR,
-        weight: 2, dashArray: "3 3", fillColor: NEED_COLOUR, fillOpacity: 0.15})
-        .bindPopup(function () { return needPopup(entry); }, {maxWidth: 320}).addTo(groups.needs);
+      new Diamond(position(entry.cell), {renderer: renderer, radius: radius(total) + 2, color: NEED_COLOUR,
+        weight: 2, fillColor: NEED_COLOUR, fillOpacity: 0.25})
+        .bindPopup(function () { return needPopup(entry); }, POPUP).addTo(groups.needs);
     });
   }
 

@@ -1,0 +1,58 @@
+"""The public dashboard: readable quantities, charts with text alternatives, public data only."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from aidregistry.web.quantities import quantity_words
+from tests.flows import World, demo_world
+
+
+@pytest.fixture
+def world(db_session: Any) -> World:
+    built = demo_world()
+    db_session.commit()
+    return built
+
+
+@pytest.mark.parametrize(("n", "unit", "words"), [
+    (1_800_000, "piece", "1.8 million pieces"), (130_000, "piece", "130,000 pieces"),
+    (1_000, "unit", "1,000 units"), (1, "unit", "1 unit"), (2_000_000, "test", "2 million tests"),
+    (1_000_000, "pair", "1 million pairs"),
+])
+def test_quantities_in_words(app: Flask, n: int, unit: str, words: str) -> None:
+    with app.test_request_context("/"):
+        assert quantity_words(n, unit) == words
+
+
+def test_quantities_in_chinese(app: Flask) -> None:
+    with app.test_request_context("/?lang=zh"):
+        assert quantity_words(1_800_000, "piece").startswith("180万")
+
+
+def test_the_dashboard_reads_at_a_glance(client: FlaskClient, world: World) -> None:
+    html = client.get("/").get_data(as_text=True)
+    totals = html[html.index('id="totals"'):html.index("</table>", html.index('id="totals"'))]
+    assert "1.5 million pieces" in totals  # masks delivered
+    assert "800,000 pieces" in totals  # in transit
+    assert "130,000 pieces" in totals  # KN95 pledged
+    assert 'href="/map/"' in html
+    for chart in re.findall(r"<svg[^>]*>.*?</svg>", html, re.S):
+        assert 'role="img"' in chart
+        assert "<title" in chart
+        assert "<desc" in chart
+    assert 'id="coverage"' in html  # the coverage figures as a table
+    assert 'id="weeks"' in html  # the weekly figures as a table
+    assert "Shanghai Municipal Government" in html
+    assert "style=" not in html  # the CSP forbids inline styles
+
+
+def test_the_dashboard_without_data(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert "Nothing is recorded yet." in html
+    assert "No delivery is recorded yet." in html
