@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -528,6 +529,8 @@ def worker(method: str, n: int, seed: int) -> None:
     # The wall time of the solver excludes its certificate check, which is reported apart.
     out["wall_s"] = out.get("solve_s", time.perf_counter() - t)
     out["peak_mib"] = _peak_mib()
+    # Worker processes (parallel components) are forked children: their own high-water mark.
+    out["children_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out["weighted_coverage"], out["transport_cost"] = cover, cost
     print(json.dumps(out))
 
@@ -567,7 +570,8 @@ def _row(r: dict[str, Any], best: dict[str, Any] | None) -> str:
             f"certificate {'OK' if r['check_ok'] else 'FAILED'} (gap {r['gap']:.1e}, "
             f"check {r['check_s']:.1f} s); {s['transport_arcs']:,.0f} transport arcs, "
             f"{s['components']:.0f} components, build {s['build_s']:.2f} s, "
-            f"flows {s['solve_s']:.2f} s; peak before check {r['peak_solve_mib']:.0f} MiB"
+            f"flows {s['solve_s']:.2f} s; peak before check {r['peak_solve_mib']:.0f} MiB, "
+            f"largest worker process {r.get('children_peak_mib', 0):.0f} MiB"
         )
     elif r["method"] == "suggest":
         note = (

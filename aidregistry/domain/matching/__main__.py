@@ -1,7 +1,13 @@
-"""``python -m aidregistry.domain.matching``: the solver's command line (see :mod:`.cli`)."""
+"""``python -m aidregistry.domain.matching``: the solver's command line (see :mod:`.cli`).
+
+``main`` is re-exported so that a console script may point here as well as at ``.cli``.
+"""
 
 import sys
 
 from aidregistry.domain.matching.cli import main
 
-sys.exit(main())
+__all__ = ["main"]
+
+if __name__ == "__main__":
+    sys.exit(main())
