@@ -62,3 +62,17 @@ def test_reduced_costs_rank_by_cost_plus_offer_price() -> None:
             if o.quantity > 0 and compatible(o, n, policy) and (r := pair_route(o, n, policy))
         )[:5]
         assert [(s.score, s.id) for s in index.best_offers(n, 5)] == expected
+
+
+def test_an_index_of_offers_only_still_answers_both_ways() -> None:
+    offers, needs, policy = random_instance(random.Random(3), 30, 30, 5, True)
+    index = SuggestionIndex(offers, [], STANDARDS, EQUIVALENCES, policy)
+    assert index.best_needs(offers[0]) == []
+    expected = sorted(
+        (r.unit_cost, o.id)
+        for o in offers
+        if o.quantity > 0
+        and compatible(o, needs[0], policy)
+        and (r := pair_route(o, needs[0], policy))
+    )[:10]
+    assert [(s.score, s.id) for s in index.best_offers(needs[0], 10)] == expected
