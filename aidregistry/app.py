@@ -60,7 +60,8 @@ def _configure(app: Flask, env: str, overrides: dict[str, Any]) -> None:
     app.config["AIDREGISTRY_ENV"] = env
     if env == "production":
         app.config["DEBUG"] = False  # the debugger never runs in production, whatever is set
-    settings.ensure_secret_key(app.config, env, app.instance_path)  # type: ignore[arg-type]
+    settings.ensure_secret_key(app.config, env, app.instance_path)
+    settings.nominatim_settings(app.config)  # refuse a half-configured online geocoder now
     redis_url = app.config.get("AIDREGISTRY_REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     # When Redis is unreachable, limits fall back to this process's memory instead of

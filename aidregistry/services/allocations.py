@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from aidregistry.models import (
@@ -37,9 +39,15 @@ class QuantityChanged(ServiceError):
         self.available = available
 
 
+def _rowcount(session: Session, statement: Any) -> int:
+    """Rows an UPDATE changed (the check that makes the update conditional)."""
+    return int(cast(CursorResult[Any], session.execute(statement)).rowcount)
+
+
 def _take(session: Session, donation: Donation, need: Need, quantity: int, on: date) -> None:
     """Hold ``quantity`` on both records, or raise QuantityChanged and hold nothing."""
-    taken = session.execute(
+    taken = _rowcount(
+        session,
         update(Donation)
         .where(
             Donation.id == donation.id,
@@ -47,13 +55,14 @@ def _take(session: Session, donation: Donation, need: Need, quantity: int, on: d
             Donation.quantity - Donation.allocated >= quantity,
         )
         .values(allocated=Donation.allocated + quantity, version=Donation.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if taken != 1:
         session.expire(donation)
         left = max(donation.remaining, 0)
         raise QuantityChanged(f"Only {left:,} units of this donation are still available.", left)
-    taken = session.execute(
+    taken = _rowcount(
+        session,
         update(Need)
         .where(
             Need.id == need.id,
@@ -62,8 +71,8 @@ def _take(session: Session, donation: Donation, need: Need, quantity: int, on: d
             Need.quantity - Need.allocated >= quantity,
         )
         .values(allocated=Need.allocated + quantity, version=Need.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if taken != 1:
         # Undo the donation's part inside the same transaction; the caller rolls back anyway.
         _give_back_donation(session, donation, quantity)

@@ -55,7 +55,7 @@ class Scope:
         }
 
 
-def _donations(scope: Scope) -> Select[tuple[Donation]]:
+def _donations(scope: Scope) -> Select[Any]:
     query = (
         select(Donation)
         .join(Organisation)
@@ -69,7 +69,7 @@ def _donations(scope: Scope) -> Select[tuple[Donation]]:
     return query.where(Donation.item_code == scope.item_code) if scope.item_code else query
 
 
-def _needs(scope: Scope, on: date) -> Select[tuple[Need]]:
+def _needs(scope: Scope, on: date) -> Select[Any]:
     query = (
         select(Need)
         .join(Organisation)
@@ -132,7 +132,7 @@ def standards(session: Session) -> dict[str, Standard]:
 
 def equivalences(session: Session) -> list[Equivalence]:
     """The equivalence table, with EU rows applying in each member state."""
-    rows = []
+    rows: list[Equivalence] = []
     for row in session.scalars(select(CertificationEquivalence)):
         places = sorted(EU_MEMBERS) if row.jurisdiction == "EU" else [row.jurisdiction]
         required = frozenset(k for k in row.required_certificates.split(";") if k)
@@ -163,8 +163,8 @@ class Inputs:
 
 def read_inputs(session: Session, scope: Scope, on: date) -> Inputs:
     """The available donations and open needs in ``scope`` on ``on``."""
-    donations = {str(d.id): d for d in session.scalars(_donations(scope))}
-    needs = {
+    donations: dict[str, Donation] = {str(d.id): d for d in session.scalars(_donations(scope))}
+    needs: dict[str, Need] = {
         str(n.id): n
         for n in session.scalars(_needs(scope, on))
         if not scope.item_code or n.item_code == scope.item_code
@@ -326,6 +326,6 @@ def proposals(session: Session, run: MatchRun) -> list[Allocation]:
         )
         .order_by(Allocation.id)
     )
-    rows = list(session.scalars(query))
+    rows: list[Allocation] = list(session.scalars(query))
     rows.sort(key=lambda a: (a.need.priority, a.need.needed_by, a.id))
     return rows

@@ -7,7 +7,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import (
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -21,6 +28,7 @@ from wtforms.widgets import TextInput
 
 from aidregistry.domain.places import GeocodingError, Place
 from aidregistry.models import MAX_QUANTITY
+from aidregistry.services.places import place_by_coordinates
 from aidregistry.web.geocoder import get_geocoder
 
 
@@ -36,6 +44,7 @@ class QuantityField(IntegerField):
     """
 
     widget = TextInput()
+    data: int | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
@@ -86,24 +95,24 @@ class PlaceMixin:
         validators=[Optional(), finite, NumberRange(-180, 180, _l("Longitude is -180 to 180."))],
     )
     place_choice = SelectField(_l("Which place do you mean?"), choices=[], validate_choice=False)
+    # Offered after a failed lookup: the same form, saved with the coordinates typed below.
+    use_coordinates = SubmitField(_l("Use these coordinates"))
 
 
 def resolve_place(form: Any, country_hint: str | None = None) -> Place | None:
     """The place the form names; on failure or ambiguity, a field error and None."""
+    if form.use_coordinates.data and (form.lat.data is None or form.lon.data is None):
+        form.lat.errors.append(str(_l("Enter the latitude and longitude to use.")))
+        return None
     if form.lat.data is not None or form.lon.data is not None:
         if form.lat.data is None or form.lon.data is None:
             form.lat.errors.append(str(_l("Give both latitude and longitude, or neither.")))
             return None
-        return Place(
-            name=form.place.data.strip(),
-            admin1=None,
-            admin1_code=None,
-            country_code=country_hint,
-            country_name=None,
-            lat=form.lat.data,
-            lon=form.lon.data,
-            source="manual",
+        # The text may only describe the spot; the nearest city then names it ("near ...").
+        form.resolved = place_by_coordinates(
+            get_geocoder(), form.place.data, form.lat.data, form.lon.data, country_hint
         )
+        return form.resolved  # type: ignore[no-any-return]
     try:
         candidates = get_geocoder().search(form.place.data, country_hint=country_hint, limit=5)
     except GeocodingError as exc:
@@ -125,13 +134,15 @@ def resolve_place(form: Any, country_hint: str | None = None) -> Place | None:
 def _choose(form: Any, candidates: list[Place]) -> Place | None:
     keys = [f"{c.lat:.4f},{c.lon:.4f}" for c in candidates]
     if form.place_choice.data in keys:
-        return candidates[keys.index(form.place_choice.data)]
+        form.resolved = candidates[keys.index(form.place_choice.data)]
+        return form.resolved  # type: ignore[no-any-return]
     if _ambiguous(candidates):
         form.place_choice.choices = as_choices(
             zip(keys, (c.label for c in candidates), strict=True)
         )
         form.place_choice.errors = [str(_l("Several places have this name; choose one."))]
         return None
+    form.resolved = candidates[0]  # shown on the form's map if another field has an error
     return candidates[0]
 
 

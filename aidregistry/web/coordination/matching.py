@@ -94,7 +94,7 @@ def _apply(ids: list[int], run_id: int, form: DecideForm) -> tuple[int, list[str
             done += 1
         except ServiceError as exc:
             problems.append(
-                _("Proposal %(id)s: %(message)s", id=allocation.id, message=exc.message)
+                _("Proposal %(id)s: %(message)s", id=allocation.id, message=_(exc.message))
             )
     return done, problems
 
@@ -175,11 +175,11 @@ def allocate(need_id: int) -> ResponseReturnValue:
             abort(400)
         try:
             allocations.create_manual(
-                db.session, current_user, donation, need, form.quantity.data, form.note.data
+                db.session, current_user, donation, need, form.quantity.data or 0, form.note.data
             )
         except ServiceError as exc:
             db.session.rollback()
-            form.quantity.errors = [*form.quantity.errors, exc.message]
+            form.quantity.errors = [*form.quantity.errors, _(exc.message)]
         else:
             db.session.commit()
             flash(_("The allocation is made and accepted."), "success")

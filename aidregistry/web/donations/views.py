@@ -87,7 +87,7 @@ def _input(form: DonationForm, place: Any) -> records.DonationInput:
         item_code=form.item_code.data,
         standard_code=form.standard_code.data or None,
         quantity=records.Quantity(
-            form.quantity.data,
+            form.quantity.data or 0,  # validated: present and positive
             form.unit.data == "packs",
             form.pack_size.data,
             form.pack_label.data or None,
@@ -110,9 +110,9 @@ def _input(form: DonationForm, place: Any) -> records.DonationInput:
 def _field_error(form: Any, exc: ServiceError) -> None:
     field = getattr(form, exc.field or "", None)
     if field is not None:
-        field.errors = [*field.errors, exc.message]
+        field.errors = [*field.errors, _(exc.message)]
     else:
-        flash(exc.message, "danger")
+        flash(_(exc.message), "danger")
 
 
 def _render_form(form: DonationForm, donation: Donation | None = None) -> ResponseReturnValue:
@@ -210,6 +210,5 @@ def withdraw(donation_id: int) -> ResponseReturnValue:
 
 def status_label(status: DonationStatus) -> str:
     """The status in the reader's language."""
-    return {DonationStatus.AVAILABLE: _("available"), DonationStatus.WITHDRAWN: _("withdrawn")}[
-        status
-    ]
+    labels = {DonationStatus.AVAILABLE: _("available"), DonationStatus.WITHDRAWN: _("withdrawn")}
+    return str(labels[status])

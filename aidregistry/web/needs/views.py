@@ -99,7 +99,7 @@ def _input(form: NeedForm, place: Any, country: str) -> records.NeedInput:
     return records.NeedInput(
         item_code=form.item_code.data,
         quantity=records.Quantity(
-            form.quantity.data,
+            form.quantity.data or 0,  # validated: present and positive
             form.unit.data == "packs",
             form.pack_size.data,
             form.pack_label.data or None,
@@ -200,7 +200,7 @@ def reconfirm(need_id: int) -> ResponseReturnValue:
         records.reconfirm_need(db.session, current_user, need)
     except ServiceError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(_(exc.message), "danger")
     else:
         db.session.commit()
         flash(_("The need stays open until %(date)s.", date=need.expires_on.isoformat()), "success")
@@ -218,7 +218,7 @@ def close(need_id: int) -> ResponseReturnValue:
         closed = records.close_need(db.session, current_user, need)
     except ServiceError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(_(exc.message), "danger")
     else:
         db.session.commit()
         flash(
