@@ -103,7 +103,7 @@ def detail(shipment_id: int) -> ResponseReturnValue:
 
 
 def field_error(form: Any, exc: ServiceError, line_index: list[int] | None = None) -> None:
-    """Attach a service error to the field it names ("lines-2-quantity", "origin-place")."""
+    """Attach a service error, translated, to the field it names ("lines-2-quantity")."""
     target: Any = form
     for part in (exc.field or "").split("-"):
         if part.isdigit() and hasattr(target, "entries"):
@@ -113,9 +113,9 @@ def field_error(form: Any, exc: ServiceError, line_index: list[int] | None = Non
             target = getattr(target, part, None)
     if target is not None and target is not form and isinstance(
             getattr(target, "errors", None), list):
-        target.errors = [*target.errors, exc.message]
+        target.errors = [*target.errors, _(exc.message)]
         return
-    flash(exc.message, "danger")
+    flash(_(exc.message), "danger")
 
 
 def _leg_input(form: Any) -> shipments.LegInput | None:
