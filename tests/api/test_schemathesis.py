@@ -19,7 +19,6 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
 from aidregistry.models import OrgRole

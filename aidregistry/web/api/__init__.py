@@ -9,7 +9,7 @@ from aidregistry.extensions import csrf
 
 def api_blueprint() -> Blueprint:
     """The blueprint with every operation registered, exempt from CSRF (cookies never count)."""
-    from aidregistry.web.api import meta, reads, writes  # noqa: F401 - registers the operations
+    from aidregistry.web.api import flows, meta, reads, writes  # noqa: F401 - registers them
     from aidregistry.web.api.spec import bp
 
     csrf.exempt(bp)

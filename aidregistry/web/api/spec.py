@@ -14,8 +14,8 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, request
-from sqlalchemy.orm import Session
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from aidregistry.extensions import db

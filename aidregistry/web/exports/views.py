@@ -37,21 +37,24 @@ def index() -> ResponseReturnValue:
     return render_template("exports/index.html", datasets=DATASETS)
 
 
-@bp.get("/<any(donations,needs,deliveries):name>.<any(csv,hxl.csv,xlsx):fmt>")
-def table(name: str, fmt: str) -> ResponseReturnValue:
+@bp.get("/<dataset>.csv", defaults={"fmt": "csv"})
+@bp.get("/<dataset>.hxl.csv", defaults={"fmt": "hxl.csv"})
+@bp.get("/<dataset>.xlsx", defaults={"fmt": "xlsx"})
+def table(dataset: str, fmt: str) -> ResponseReturnValue:
     """Donations, needs or deliveries as CSV, HXL-tagged CSV or XLSX."""
-    dataset = DATASETS.get(name)
-    if dataset is None or fmt not in FORMATS:
+    name = dataset
+    chosen = DATASETS.get(name)
+    if chosen is None or fmt not in FORMATS:
         abort(404)
-    header = [f.name for f in dataset.fields]
+    header = [f.name for f in chosen.fields]
     stamp = utcnow().date().isoformat()
     if fmt == "xlsx":
-        data = xlsx_bytes(name, header, rows(session(), dataset))
+        data = xlsx_bytes(name, header, rows(session(), chosen))
         return send_file(io.BytesIO(data), as_attachment=True,
                          mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          download_name=f"aidregistry-{name}-{stamp}.xlsx")
-    hxl = [f.hxl for f in dataset.fields] if fmt == "hxl.csv" else None
-    return _download(csv_lines(header, rows(session(), dataset), hxl), "text/csv",
+    hxl = [f.hxl for f in chosen.fields] if fmt == "hxl.csv" else None
+    return _download(csv_lines(header, rows(session(), chosen), hxl), "text/csv",
                      f"aidregistry-{name}-{stamp}.{fmt}")
 
 
