@@ -60,6 +60,12 @@ def quantity_words(n: int, unit: str) -> str:
     return words(n if abs(n) < MILLION else 2, num)
 
 
+def country_name(code: str) -> str:
+    """A country's name in the reader's language ("China", "中国"), or its code."""
+    locale = get_locale()
+    return str(locale.territories.get(code, code)) if locale else code
+
+
 def unit_plurals() -> dict[str, str]:
     """The plural noun of every unit alone, for the map script ("pieces", "units")."""
     return {unit: words(2, "").strip() for unit, words in _UNITS.items()}

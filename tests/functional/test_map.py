@@ -69,8 +69,9 @@ def test_only_verified_organisations_and_no_contact_details(
     for organisation in (world.shanghai, world.los_angeles, pending):
         for secret in (organisation.contact_email, organisation.contact_phone):
             assert secret
-            for path in ("/map/data.json", "/map/", "/",
-                         f"/organisations/{world.shanghai.id}"):
+            for path in ("/map/data.json", "/map/", "/", f"/organisations/{organisation.id}",
+                         f"/donations/{world.allocations[0].donation_id}",
+                         f"/needs/{world.allocations[0].need_id}"):
                 assert secret not in client.get(path).data.decode(), path
 
 

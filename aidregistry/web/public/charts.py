@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 44, 28, 12
+MAX_BAR = 48  # a few weeks should not look like a wall
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ def weekly_chart(weeks: list[tuple[date, int]]) -> BarChart:
     bars = []
     for index, (monday, count) in enumerate(weeks):
         height = plot_height * count / top
-        bars.append(Bar(LEFT + index * slot + slot * 0.15, HEIGHT - BOTTOM - height, slot * 0.7,
-                        height, count, monday.isoformat()))
+        width = min(slot * 0.7, MAX_BAR)
+        bars.append(Bar(LEFT + index * slot + (slot - width) / 2, HEIGHT - BOTTOM - height,
+                        width, height, count, monday.isoformat()))
     ticks = [(HEIGHT - BOTTOM - plot_height * share, round(top * share))
              for share in (0, 0.5, 1)]
     return BarChart(bars, ticks)

@@ -16,11 +16,12 @@ from aidregistry.models import (
 from aidregistry.models.base import today
 from aidregistry.services import statistics
 from aidregistry.web.public.charts import coverage_rows, label_every, weekly_chart
-from aidregistry.web.quantities import quantity_words
+from aidregistry.web.quantities import country_name, quantity_words
 from aidregistry.web.redirects import safe_next
 
 bp = Blueprint("public", __name__)
 bp.add_app_template_filter(quantity_words, "quantity_words")
+bp.add_app_template_filter(country_name, "country_name")
 
 
 @bp.get("/")
