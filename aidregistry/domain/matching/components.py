@@ -149,6 +149,17 @@ def _phase(
     else:
         active |= _seed(tail, head, costs, transport)
         active[: carried.size] |= carried > 0
+    flow, pot = _column_generation((tail, head, cap, costs), supply, active)
+    return flow, pot - pot[x], c.tail.size + c.n_offers
+
+
+def _column_generation(
+    arcs: tuple[IntArray, IntArray, IntArray, IntArray],
+    supply: IntArray,
+    active: npt.NDArray[np.bool_],
+) -> tuple[IntArray, IntArray]:
+    """Solve on the active arcs, add negatively priced ones, until none is left."""
+    tail, head, cap, costs = arcs
     while True:
         sel = np.flatnonzero(active)
         flow = np.zeros(tail.size, dtype=np.int64)
@@ -158,7 +169,7 @@ def _phase(
         reduced = costs[out] + pot[tail[out]] - pot[head[out]]
         negative = out[reduced < 0]
         if negative.size == 0:
-            return flow, pot - pot[x], c.tail.size + c.n_offers
+            return flow, pot
         budget = max(sel.size // 2, 10_000)
         if negative.size > budget:
             order = np.argpartition(reduced[reduced < 0], budget)[:budget]

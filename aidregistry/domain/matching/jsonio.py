@@ -274,30 +274,9 @@ def result_to_json(
     result: MatchResult, needs: list[Need], certificate: bool = True
 ) -> dict[str, Any]:
     """The JSON document of a result (see docs/matching-formats.md)."""
-    priority = {n.id: n.priority for n in needs}
-    t = result.totals
     doc: dict[str, Any] = {
-        "allocations": [
-            {
-                "offer_id": a.offer_id,
-                "need_id": a.need_id,
-                "quantity": a.quantity,
-                "priority": priority[a.need_id],
-                "mode": str(a.mode),
-                "km": a.km,
-                "transit_days": a.transit_days,
-                "unit_cost": a.unit_cost,
-                "substitution": a.substitution,
-            }
-            for a in result.allocations
-        ],
-        "totals": {
-            "weighted_coverage": t.weighted_coverage,
-            "transport_cost": t.transport_cost,
-            "unit_km": t.unit_km,
-            "covered_by_priority": {str(k): v for k, v in t.covered_by_priority.items()},
-            "demand_by_priority": {str(k): v for k, v in t.demand_by_priority.items()},
-        },
+        "allocations": _allocations(result, needs),
+        "totals": _totals(result),
         "uncovered": [
             {
                 "need_id": u.need_id,
@@ -309,16 +288,49 @@ def result_to_json(
         ],
     }
     if certificate:
-        c = result.certificate
-        doc["certificate"] = {
-            "phase1": {"offer": list(c.phase1.offer), "need": list(c.phase1.need)},
-            "phase2": {
-                "offer": list(c.phase2.offer),
-                "need": list(c.phase2.need),
-                "level": [[g, w, v] for (g, w), v in sorted(c.phase2.level.items())],
-            },
-            "uncovered_by_level": [[g, w, v] for (g, w), v in sorted(c.uncovered_by_level.items())],
-            "offer_group": list(c.offer_group),
-            "need_group": list(c.need_group),
-        }
+        doc["certificate"] = _certificate(result)
     return doc
+
+
+def _allocations(result: MatchResult, needs: list[Need]) -> list[dict[str, Any]]:
+    priority = {n.id: n.priority for n in needs}
+    return [
+        {
+            "offer_id": a.offer_id,
+            "need_id": a.need_id,
+            "quantity": a.quantity,
+            "priority": priority[a.need_id],
+            "mode": str(a.mode),
+            "km": a.km,
+            "transit_days": a.transit_days,
+            "unit_cost": a.unit_cost,
+            "substitution": a.substitution,
+        }
+        for a in result.allocations
+    ]
+
+
+def _totals(result: MatchResult) -> dict[str, Any]:
+    t = result.totals
+    return {
+        "weighted_coverage": t.weighted_coverage,
+        "transport_cost": t.transport_cost,
+        "unit_km": t.unit_km,
+        "covered_by_priority": {str(k): v for k, v in t.covered_by_priority.items()},
+        "demand_by_priority": {str(k): v for k, v in t.demand_by_priority.items()},
+    }
+
+
+def _certificate(result: MatchResult) -> dict[str, Any]:
+    c = result.certificate
+    return {
+        "phase1": {"offer": list(c.phase1.offer), "need": list(c.phase1.need)},
+        "phase2": {
+            "offer": list(c.phase2.offer),
+            "need": list(c.phase2.need),
+            "level": [[g, w, v] for (g, w), v in sorted(c.phase2.level.items())],
+        },
+        "uncovered_by_level": [[g, w, v] for (g, w), v in sorted(c.uncovered_by_level.items())],
+        "offer_group": list(c.offer_group),
+        "need_group": list(c.need_group),
+    }
