@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PREFIX = "AIDREGISTRY_"
 ENVIRONMENTS = ("development", "production", "testing")
@@ -85,6 +86,13 @@ SETTINGS: tuple[Setting, ...] = (
         "AIDREGISTRY_GAZETTEER_PATH",
         None,
         help="where the offline place index is kept; default the instance folder",
+    ),
+    Setting(
+        "GAZETTEER_MIN_POPULATION",
+        "AIDREGISTRY_GAZETTEER_MIN_POPULATION",
+        1000,
+        "int",
+        help="smallest place in the offline index: 500, 1000, 5000 or 15000 inhabitants",
     ),
     Setting(
         "NOMINATIM_URL",
@@ -189,6 +197,31 @@ def _refuse_weak_key(key: str | None, dev_file: Path) -> None:
         )
     if dev_file.exists() and dev_file.read_text(encoding="utf-8").strip() == key:
         raise ConfigError(f"AIDREGISTRY_SECRET_KEY is the generated development key; {hint}")
+
+
+def nominatim_settings(config: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """(scheme, domain with any path, user agent) of the online geocoder, or None when off.
+
+    Refuses a URL that is not http(s), and an online geocoder without an identifying
+    User-Agent (Nominatim's usage policy requires one), so the app does not start half-wired.
+    """
+    url = str(config.get("AIDREGISTRY_NOMINATIM_URL") or "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"AIDREGISTRY_NOMINATIM_URL must be an http(s) URL such as "
+            f"https://nominatim.openstreetmap.org, not {url!r}"
+        )
+    agent = str(config.get("AIDREGISTRY_NOMINATIM_USER_AGENT") or "").strip()
+    if not agent:
+        raise ConfigError(
+            "AIDREGISTRY_NOMINATIM_URL is set but AIDREGISTRY_NOMINATIM_USER_AGENT is not: "
+            "Nominatim's usage policy requires a User-Agent that identifies this deployment, "
+            'e.g. AIDREGISTRY_NOMINATIM_USER_AGENT="aidregistry/1.0 (ops@example.org)"'
+        )
+    return parts.scheme, parts.netloc + parts.path.rstrip("/"), agent
 
 
 def unsafe_production_settings(config: Mapping[str, Any]) -> list[str]:

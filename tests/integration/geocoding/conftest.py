@@ -7,13 +7,11 @@ locks while building, so concurrent workers build it once.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from nominatim_stub import NEWARK_JSON, NominatimStub, handler_for
+from nominatim_stub import NEWARK_JSON, NominatimStub, serving
 
 from aidregistry.geocoding.gazetteer import OfflineGazetteer
 from aidregistry.geocoding.index_build import DEFAULT_MIN_POPULATION, ensure_index
@@ -38,16 +36,5 @@ def gazetteer(gazetteer_index: Path) -> OfflineGazetteer:
 @pytest.fixture
 def nominatim_stub() -> Iterator[NominatimStub]:
     """A Nominatim stub on 127.0.0.1 with a free port, serving while the test runs."""
-    stub = NominatimStub(search_results={"Newark, NJ": [NEWARK_JSON]})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(stub))
-    server.daemon_threads = True
-    server.block_on_close = False  # a handler still sleeping must not hold up teardown
-    stub.domain = f"127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(NominatimStub(search_results={"Newark, NJ": [NEWARK_JSON]})) as stub:
         yield stub
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -1,15 +1,18 @@
 """A stand-in for Nominatim on 127.0.0.1: its format=json answers, scripted failures, a log.
 
-Imported by this folder's conftest (the fixture) and tests (the types and sample answer).
+Imported by this folder's conftest (the fixture) and tests (the types and sample answer), and
+by tests elsewhere as `tests.integration.geocoding.nominatim_stub` (`serving` runs a stub).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -101,3 +104,20 @@ def handler_for(stub: NominatimStub) -> type[BaseHTTPRequestHandler]:
             pass  # keep test output clean
 
     return Handler
+
+
+@contextlib.contextmanager
+def serving(stub: NominatimStub) -> Iterator[NominatimStub]:
+    """Serve `stub` on 127.0.0.1 with a free port (set in `stub.domain`) until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(stub))
+    server.daemon_threads = True
+    server.block_on_close = False  # a handler still sleeping must not hold up teardown
+    stub.domain = f"127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield stub
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
