@@ -63,8 +63,7 @@ def main() -> None:
 
     from aidregistry.app import create_app
     from aidregistry.extensions import db
-    from aidregistry.models import Base, Donation, Organisation, OrgKind, OrgRole
-    from aidregistry.models import VerificationState
+    from aidregistry.models import Base, Donation, Organisation, OrgKind, OrgRole, VerificationState
     from aidregistry.services.catalogue import load_catalogue
     from aidregistry.services.imports import ImportKind, commit, preview
     from aidregistry.web.geocoder import get_geocoder

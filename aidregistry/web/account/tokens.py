@@ -21,7 +21,7 @@ from aidregistry.web.forms import as_choices
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
 
-class TokenForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
+class TokenForm(FlaskForm):
     """A new token's name, scope and lifetime."""
 
     name = StringField(
@@ -39,12 +39,12 @@ class TokenForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
     )
 
 
-class RevokeForm(FlaskForm):  # type: ignore[misc]
+class RevokeForm(FlaskForm):
     """A CSRF-protected button."""
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required  # type: ignore[untyped-decorator]
+@login_required
 def index() -> ResponseReturnValue:
     """List the person's tokens; a valid submission makes one and shows it once."""
     form, secret = TokenForm(), None
@@ -72,7 +72,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.post("/<int:token_id>/revoke")
-@login_required  # type: ignore[untyped-decorator]
+@login_required
 def revoke(token_id: int) -> ResponseReturnValue:
     """Revoke one of the person's tokens."""
     if RevokeForm().validate_on_submit():

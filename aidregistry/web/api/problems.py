@@ -41,12 +41,13 @@ def problem_response(error: ApiError) -> Response:
 
 def from_service_error(exc: ServiceError) -> ApiError:
     """A service's refusal as an API error: 403, 409 or 422."""
+    message = _(exc.message)  # services speak English; the catalogue has their messages
     if isinstance(exc, NotAllowed):
-        return ApiError(403, _("Forbidden"), exc.message)
+        return ApiError(403, _("Forbidden"), message)
     if isinstance(exc, Conflict):
-        return ApiError(409, _("Conflict"), exc.message)
-    return ApiError(422, _("Unprocessable content"), exc.message,
-                    [{"field": exc.field or "", "message": exc.message}])
+        return ApiError(409, _("Conflict"), message)
+    return ApiError(422, _("Unprocessable content"), message,
+                    [{"field": exc.field or "", "message": message}])
 
 
 def from_http_exception(exc: HTTPException) -> ApiError:

@@ -28,14 +28,14 @@ KIND_PERMISSION = {ImportKind.DONATIONS: Permission.DONATION_CREATE,
                    ImportKind.NEEDS: Permission.NEED_CREATE}
 
 
-class UploadForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
+class UploadForm(FlaskForm):
     """What the file holds, and the file."""
 
     kind = SelectField(_l("The file lists"), choices=[])
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
 
 
-class CommitForm(FlaskForm):  # type: ignore[misc]
+class CommitForm(FlaskForm):
     """Confirms the import of a previewed upload."""
 
     token = HiddenField()
@@ -63,7 +63,7 @@ def _upload_path(token: str) -> Path:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required  # type: ignore[untyped-decorator]
+@login_required
 def index() -> ResponseReturnValue:
     """The upload form; a valid upload is checked and its preview shown."""
     kinds = _kinds()
@@ -91,7 +91,7 @@ def _preview(kind: ImportKind, path: Path, token: str) -> ResponseReturnValue:
 
 
 @bp.post("/commit")
-@login_required  # type: ignore[untyped-decorator]
+@login_required
 def commit_upload() -> ResponseReturnValue:
     """Import every row of a previewed upload, or none."""
     form = CommitForm()
