@@ -25,7 +25,7 @@ def item_choices(blank: bool = False) -> list[tuple[str, str]]:
 def standard_choices() -> list[tuple[str, str]]:
     """Every standard, labelled with its item; the item's own code prefixes the value."""
     standards = db.session.scalars(select(Standard).order_by(Standard.item_code, Standard.code))
-    return [(s.code, f"{s.name} ({s.item_code})") for s in standards]
+    return [(s.code, f"{_(s.name)} ({s.item_code})") for s in standards]
 
 
 def standards_by_item() -> dict[str, list[str]]:

@@ -131,3 +131,106 @@ ORGANISATION_ACTIONS = (
     lazy_gettext("organisation.reject"),
     lazy_gettext("organisation.suspend"),
 )
+
+# The standard that catalogue.py adds to every item (templates show ``_(standard.name)``).
+STANDARD_NAMES = (lazy_gettext("No standard stated"),)
+
+# Messages of ServiceError, NotAllowed and Conflict raised with a literal text, and the password
+# rules: the web views show them as ``_(exc.message)``. Messages built with f-strings stay in
+# English. tests/functional/test_i18n.py checks that every literal message is listed here.
+SERVICE_MESSAGES = (
+    # services/accounts.py
+    lazy_gettext("An account with this e-mail address exists; sign in instead."),
+    lazy_gettext("The current password is not correct."),
+    lazy_gettext("An account with this e-mail address exists."),
+    lazy_gettext("An organisation with this identifier is already registered."),
+    # services/allocations.py
+    lazy_gettext("Only coordinators decide on allocations."),
+    lazy_gettext("Say what the other reason is."),
+    lazy_gettext("Only coordinators (or the donor, for its pledges) cancel allocations."),
+    lazy_gettext("Only the donor confirms its pledge."),
+    lazy_gettext("The quantity must be at least 1."),
+    # services/api_tokens.py
+    lazy_gettext("Give the token a name of up to 100 characters."),
+    lazy_gettext("A token expires after 1 to 366 days."),
+    lazy_gettext("You have too many tokens; revoke one first."),
+    lazy_gettext("This is not one of your tokens."),
+    # services/exports/dump.py
+    lazy_gettext("The file is not an AidRegistry dump."),
+    lazy_gettext("The registry is not empty; a dump loads only into an empty one."),
+    # services/organisations.py
+    lazy_gettext("Only coordinators verify organisations."),
+    lazy_gettext("Give a reason; the organisation will see it."),
+    # services/places.py
+    lazy_gettext("Coordinates must be real numbers."),
+    lazy_gettext("Latitude is -90 to 90."),
+    lazy_gettext("Longitude is -180 to 180."),
+    lazy_gettext("Enter a place."),
+    lazy_gettext("Give both latitude and longitude, or neither."),
+    lazy_gettext(
+        "We could not find this place. Check the spelling, "
+        "add the country, or give coordinates."
+    ),
+    # services/receipts.py
+    lazy_gettext("The quantity received cannot be negative."),
+    lazy_gettext("Say why the goods are rejected (the inspection result)."),
+    lazy_gettext("Goods that failed inspection cannot be accepted."),
+    lazy_gettext("This shipment's receipt is already recorded."),
+    lazy_gettext("The receipt date cannot be in the future."),
+    lazy_gettext("Give what arrived for every line of the shipment."),
+    lazy_gettext("Only the recipient organisation confirms receipt."),
+    lazy_gettext("Choose the condition."),
+    lazy_gettext("Choose accepted or rejected."),
+    # services/records.py
+    lazy_gettext("Choose an item from the catalogue."),
+    lazy_gettext("You can only change your own organisation's records."),
+    lazy_gettext(
+        "Someone else saved this record after you opened it. Reload "
+        "the page to see their changes, then make yours again."
+    ),
+    lazy_gettext("The expiry date must be after the available-from date."),
+    lazy_gettext("Choose at least one way the goods can travel."),
+    lazy_gettext(
+        "This donation can no longer be edited: goods "
+        "are allocated from it or it was withdrawn."
+    ),
+    lazy_gettext("Say why the donation is withdrawn."),
+    lazy_gettext("This donation is already withdrawn."),
+    lazy_gettext(
+        "Goods from this donation are allocated; ask a "
+        "coordinator to cancel those allocations first."
+    ),
+    lazy_gettext("Choose at least one standard you accept."),
+    lazy_gettext("Priority is 1 (most urgent) to 4."),
+    lazy_gettext("The needed-by date is in the past."),
+    lazy_gettext("The expiry date is in the past."),
+    lazy_gettext("This need is closed."),
+    lazy_gettext("Goods are allocated to this need; its item cannot change."),
+    lazy_gettext("This need is already closed."),
+    lazy_gettext("Give the number of units in one pack."),
+    lazy_gettext("This standard is not one of the item's standards."),
+    # services/shipments.py
+    lazy_gettext(
+        "Someone else saved this shipment after you opened it. Reload "
+        "the page to see their changes, then make yours again."
+    ),
+    lazy_gettext("Enter a whole number."),
+    lazy_gettext("You can only ship your own organisation's allocations."),
+    lazy_gettext(
+        "All lines of a shipment go from one donor to one "
+        "recipient; record one shipment per recipient."
+    ),
+    lazy_gettext("Choose air, sea, road or rail."),
+    lazy_gettext("Choose a customs state."),
+    lazy_gettext("Choose at least one allocation to ship."),
+    lazy_gettext("Each allocation appears once on a shipment."),
+    lazy_gettext("An actual date cannot be in the future; tick “planned”."),
+    lazy_gettext("The arrival cannot be before the departure."),
+    lazy_gettext("An actual date cannot be in the future; enter it as planned."),
+    lazy_gettext("Choose a status."),
+    # services/signup.py
+    lazy_gettext("This sign-up is already confirmed; please sign in."),
+    # services/passwords.py
+    lazy_gettext("This password is on a list of commonly used passwords; choose another."),
+    lazy_gettext("The password is too close to your name or e-mail address."),
+)

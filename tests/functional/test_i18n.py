@@ -19,11 +19,11 @@ from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
 from aidregistry.domain.matching.model import Mode as MatchingMode
-from aidregistry.models import OrgRole, VerificationState, enums
+from aidregistry.models import NeedStatus, OrgRole, VerificationState, enums
 from aidregistry.models.api_token import ApiScope
 from aidregistry.services.imports.columns import ImportKind
 from tests.conftest import sign_in
-from tests.factories import coordinator, member
+from tests.factories import NeedFactory, coordinator, member
 
 PACKAGE = Path(__file__).resolve().parents[2] / "aidregistry"
 CATALOGUE_DIR = PACKAGE / "translations" / "zh" / "LC_MESSAGES"
@@ -264,3 +264,44 @@ def test_every_displayed_code_has_a_translation() -> None:
         f"codes shown with _() but not in the catalogue: {missing}; add them to "
         f"aidregistry/web/vocabulary.py, extract, update, translate and compile"
     )
+
+
+def _literal_service_messages() -> set[str]:
+    """Texts of ServiceError, NotAllowed and Conflict raised with a literal in the services."""
+    import ast
+
+    raised = {"ServiceError", "NotAllowed", "Conflict"}
+    messages = set()
+    for path in sorted((PACKAGE / "services").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            first = node.args[0]
+            if name in raised and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                messages.add(first.value)
+    return messages
+
+
+def test_every_service_message_has_a_translation() -> None:
+    """Views show ``_(exc.message)``; a new literal message must be added to vocabulary.py."""
+    messages = _literal_service_messages()
+    assert messages, "the scan found no service message at all"
+    translated = {m.id for m in _po() if m.id and not _untranslated(m)}
+    missing = sorted(messages - translated)
+    assert not missing, (
+        f"service messages not in the catalogue: {missing}; add them to SERVICE_MESSAGES in "
+        "aidregistry/web/vocabulary.py, extract, update, translate and compile"
+    )
+
+
+def test_a_service_message_is_shown_translated(client: FlaskClient, db_session: Any) -> None:
+    user = member(OrgRole.RECIPIENT, country="IT", city="Milan")
+    need = NeedFactory(organisation=user.organisation, status=NeedStatus.CLOSED)
+    db_session.commit()
+    sign_in(client, user.email)
+    client.get("/language/zh")
+    assert client.post(f"/needs/{need.id}/close").status_code == 302
+    page = text_of(client.get(f"/needs/{need.id}"))
+    assert "此需求此前已关闭。" in page
+    assert "This need is already closed." not in page

@@ -56,7 +56,7 @@ def confirm(allocation_id: int) -> ResponseReturnValue:
         abort(403)
     except ServiceError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(_(exc.message), "danger")
     else:
         db.session.commit()
         flash(_("Pledge confirmed. The recipient sees the goods as coming."), "success")
@@ -83,7 +83,7 @@ def cancel(allocation_id: int) -> ResponseReturnValue:
         abort(403)
     except ServiceError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(_(exc.message), "danger")
     else:
         db.session.commit()
         flash(_("The allocation is cancelled and its quantities are free again."), "info")

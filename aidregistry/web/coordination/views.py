@@ -54,7 +54,7 @@ def organisation(org_id: int) -> ResponseReturnValue:
             )
         except ServiceError as exc:
             db.session.rollback()
-            form.reason.errors = [*form.reason.errors, exc.message]
+            form.reason.errors = [*form.reason.errors, _(exc.message)]
         else:
             db.session.commit()
             flash(
