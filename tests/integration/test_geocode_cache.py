@@ -130,6 +130,9 @@ def test_pages_credit_openstreetmap_when_nominatim_is_on(
     page = client.get(response.headers["Location"]).text
     assert "OpenStreetMap contributors, ODbL" in page
     assert "GeoNames" in page
+    about = client.get("/about").text
+    assert "Open Database License (ODbL)" in about
+    assert "CC BY 4.0" in about
 
 
 def test_a_concurrent_insert_of_the_same_key_is_ignored(
