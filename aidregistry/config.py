@@ -113,6 +113,12 @@ SETTINGS: tuple[Setting, ...] = (
         "bool",
         help="write outgoing notices to the log instead of sending them",
     ),
+    Setting("SMTP_HOST", "AIDREGISTRY_SMTP_HOST", None, help="SMTP server for outgoing mail"),
+    Setting("SMTP_PORT", "AIDREGISTRY_SMTP_PORT", 587, "int", help="SMTP port"),
+    Setting("SMTP_USER", "AIDREGISTRY_SMTP_USER", None, help="SMTP user name, if it needs one"),
+    Setting("SMTP_PASSWORD", "AIDREGISTRY_SMTP_PASSWORD", None, help="SMTP password"),
+    Setting("SMTP_STARTTLS", "AIDREGISTRY_SMTP_STARTTLS", True, "bool", help="use STARTTLS"),
+    Setting("MAIL_FROM", "AIDREGISTRY_MAIL_FROM", None, help="sender address of notices"),
     Setting("LOG_LEVEL", "AIDREGISTRY_LOG_LEVEL", "INFO", help="logging level"),
 )
 
@@ -237,4 +243,13 @@ def unsafe_production_settings(config: Mapping[str, Any]) -> list[str]:
         problems.append("AIDREGISTRY_TRUSTED_HOSTS is not set: links follow the Host header")
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append("session cookies are not marked Secure")
+    if not config.get("REMEMBER_COOKIE_SECURE"):
+        problems.append("remember-me cookies are not marked Secure")
+    if config.get("AIDREGISTRY_MAIL_LOG_ONLY", True) or not config.get("AIDREGISTRY_SMTP_HOST"):
+        problems.append(
+            "mail is only logged (AIDREGISTRY_MAIL_LOG_ONLY, AIDREGISTRY_SMTP_HOST): "
+            "nobody can confirm a sign-up or reset a password"
+        )
+    if int(config.get("AIDREGISTRY_PROXY_COUNT") or 0) > 2:
+        problems.append("AIDREGISTRY_PROXY_COUNT is over 2: is every one of those proxies yours?")
     return problems

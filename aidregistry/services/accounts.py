@@ -64,9 +64,24 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def register(session: Session, hasher: Hasher, org: OrganisationInput, person: PersonInput) -> User:
-    """Create a pending organisation and its first member."""
-    problem = password_problem(person.password, email=person.email, name=person.name)
+def register(
+    session: Session,
+    hasher: Hasher,
+    org: OrganisationInput,
+    person: PersonInput,
+    *,
+    password_hash: str | None = None,
+) -> User:
+    """Create a pending organisation and its first member.
+
+    ``password_hash`` comes from a confirmed sign-up link, whose password was checked and
+    hashed when the form was sent (services/signup.py).
+    """
+    problem = (
+        None
+        if password_hash
+        else password_problem(person.password, email=person.email, name=person.name)
+    )
     if problem:
         raise ServiceError(problem, field="password")
     if find_user(session, person.email) is not None:
@@ -77,7 +92,7 @@ def register(session: Session, hasher: Hasher, org: OrganisationInput, person: P
     user = User(
         email=normalise_email(person.email),
         name=person.name.strip(),
-        password_hash=hasher.hash(person.password),
+        password_hash=password_hash or hasher.hash(person.password),
         organisation=organisation,
         role=UserRole.MEMBER,
     )
@@ -149,6 +164,16 @@ def change_password(session: Session, hasher: Hasher, user: User, current: str, 
     user.password_hash = hasher.hash(new)
     end_sessions(user)
     record_event(session, user, "user.password_change", user)
+
+
+def reset_password(session: Session, hasher: Hasher, user: User, new: str) -> None:
+    """Set a password through a reset link; every session, and the link itself, ends."""
+    problem = password_problem(new, email=user.email, name=user.name)
+    if problem:
+        raise ServiceError(problem, field="password")
+    user.password_hash = hasher.hash(new)
+    end_sessions(user)
+    record_event(session, user, "user.password_reset", user)
 
 
 def end_sessions(user: User) -> None:

@@ -71,6 +71,11 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
         from flask_login import login_url
 
         return redirect(login_url("auth.login", next_url=request.full_path.rstrip("?")))
+    from flask.globals import request_ctx
+
+    if request_ctx.url_adapter is None:
+        # A Host outside TRUSTED_HOSTS: no URL can be built, so the page cannot link anywhere.
+        return Response(f"{code} {error.name}", code, mimetype="text/plain")
     return render_template("errors/error.html", code=code, error=error), code
 
 

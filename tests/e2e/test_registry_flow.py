@@ -39,6 +39,17 @@ def register_donor(page: Any, base: str) -> None:
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
     page.click("button[type=submit]:has-text('Register')")
+    page.wait_for_selector("#check-email")
+
+
+def confirm_registration(page: Any, server: LiveServer) -> None:
+    """Follow the link the log-only mailer wrote, as the address's owner would."""
+    from aidregistry.services.mailer import outbox
+
+    with server.app.app_context():
+        mail = [m for m in outbox() if m.to == "li.wei@example.cn"][-1]
+    page.goto(mail.body.split(": ", 1)[1].split()[0].replace("http://localhost", server.url))
+    page.click("button[type=submit]:has-text('Confirm')")
     page.wait_for_selector(".state-pending")
 
 
@@ -78,6 +89,7 @@ def test_register_verify_record_and_publish(
     base = live_server.url
     make_coordinator(live_server)
     register_donor(page, base)
+    confirm_registration(page, live_server)
     record_donation(page, base)
     page.goto(f"{base}/donations/")
     assert "Hangzhou Municipal Government" not in page.inner_text("main")  # pending: not public

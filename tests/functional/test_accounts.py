@@ -34,17 +34,43 @@ def register(client: FlaskClient, **changes: Any) -> Any:
     return client.post("/auth/register", data={**REGISTRATION, **changes})
 
 
-def test_registration_creates_a_pending_organisation_and_signs_in(
-    client: FlaskClient, db_session: Any
+def confirmation_link(app: Flask, to: str) -> str:
+    """The path of the last confirmation link the log-only mailer wrote for ``to``."""
+    from aidregistry.services.mailer import outbox
+
+    mail = [m for m in outbox() if m.to == to][-1]
+    return "/" + mail.body.split("://", 1)[1].split("/", 1)[1].split()[0]
+
+
+def test_registration_after_confirming_creates_a_pending_organisation_and_signs_in(
+    app: Flask, client: FlaskClient, db_session: Any
 ) -> None:
     response = register(client)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert b"Check your e-mail" in response.data
+    assert db_session.scalar(select(Organisation)) is None  # nothing before the confirmation
+    link = confirmation_link(app, "li.wei@example.cn")
+    assert client.get(link).status_code == 200  # a page with a button: prefetching is harmless
+    assert db_session.scalar(select(Organisation)) is None
+    assert client.post(link).status_code == 302
     org = db_session.scalar(select(Organisation).filter_by(name="Hangzhou Municipal Government"))
     assert org.state is VerificationState.PENDING
     assert org.lat == pytest.approx(30.29, abs=0.2)
     assert org.identifiers[0].value == "11330100002489153X"
     assert client.get("/account/").status_code == 200
     assert db_session.scalar(select(AuditEvent).filter_by(action="organisation.register"))
+    assert (
+        sign_in(app.test_client(), "li.wei@example.cn", REGISTRATION["password"]).status_code == 302
+    )
+    again = app.test_client().post(link)  # the link works once
+    assert again.status_code == 302
+    assert len(db_session.scalars(select(Organisation)).all()) == 1
+
+
+def test_a_forged_confirmation_link_is_refused(client: FlaskClient, db_session: Any) -> None:
+    assert client.get("/auth/register/confirm/not-a-token").status_code == 400
+    assert client.post("/auth/register/confirm/not-a-token").status_code == 400
+    assert db_session.scalar(select(Organisation)) is None
 
 
 @pytest.mark.parametrize(
@@ -69,13 +95,20 @@ def test_registration_refuses_bad_input_and_stores_nothing(
     assert db_session.scalar(select(User)) is None
 
 
-def test_registration_with_an_existing_email_is_refused(
-    client: FlaskClient, db_session: Any
+def test_registration_with_an_existing_email_answers_as_for_a_new_one(
+    app: Flask, client: FlaskClient, db_session: Any
 ) -> None:
+    from aidregistry.services.mailer import outbox
+
     UserFactory(email="li.wei@example.cn")
     db_session.commit()
-    response = register(client)
-    assert b"exists" in response.data
+    known = register(client)
+    new = register(app.test_client(), email="new.person@example.cn", identifier_value="")
+    assert known.status_code == new.status_code == 200
+    assert known.data.replace(b"li.wei", b"x") == new.data.replace(b"new.person", b"x")
+    notice = [m for m in outbox() if m.to == "li.wei@example.cn"][-1]
+    assert "already has an account" in notice.body
+    assert "/register/confirm/" not in notice.body  # the owner gets a notice, not a link
     assert (
         db_session.scalar(select(Organisation).filter_by(name="Hangzhou Municipal Government"))
         is None

@@ -81,6 +81,9 @@ def password() -> ResponseReturnValue:
                 current_user._get_current_object()
             )  # this device stays signed in with the new token
             current_app.logger.info("password changed for user %s", current_user.id)
+            from aidregistry.web.auth.links import send_password_notice
+
+            send_password_notice(current_user)
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("account.dashboard"))
     return render_template("account/password.html", form=form)

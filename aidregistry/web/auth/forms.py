@@ -98,3 +98,25 @@ class RegisterForm(PlaceMixin, FlaskForm):
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
     )
+
+
+class ConfirmForm(FlaskForm):
+    """Nothing but the CSRF token: confirming a sign-up is a POST, not a link click."""
+
+
+class ResetRequestForm(FlaskForm):
+    """The address to send a reset link to."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, twice."""
+
+    password = PasswordField(
+        _l("New password (at least 12 characters)"), validators=[DataRequired(), Length(max=1024)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
+    )

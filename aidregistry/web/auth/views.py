@@ -54,13 +54,20 @@ def logout() -> ResponseReturnValue:
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
 def register() -> ResponseReturnValue:
-    """A person registers their organisation (pending) and themselves."""
+    """A person registers their organisation (pending) and themselves, after confirming.
+
+    A new address and a known one get the same answer (no account enumeration): the
+    first a confirmation link, the second a notice to the account's owner.
+    """
+    from aidregistry.services.signup import prepare_signup
+    from aidregistry.web.auth.links import send_signup_mail
+
     form = RegisterForm()
     if form.validate_on_submit():
         place = resolve_place(form, country_hint=form.country.data.upper())
         if place is not None:
             try:
-                user = accounts.register(
+                registration = prepare_signup(
                     db.session,
                     current_app.extensions["aidregistry.hasher"],
                     _org_input(form, place),
@@ -70,16 +77,8 @@ def register() -> ResponseReturnValue:
                 db.session.rollback()
                 _field_error(form, exc)
             else:
-                db.session.commit()
-                login_user(user)
-                flash(
-                    _(
-                        "Welcome. Your organisation is waiting for a coordinator to verify it; "
-                        "you can already record drafts."
-                    ),
-                    "success",
-                )
-                return redirect(url_for("account.dashboard"))
+                send_signup_mail(form.email.data, registration)
+                return render_template("auth/check_email.html")
     return render_template("auth/register.html", form=form)
 
 
@@ -114,3 +113,6 @@ def _person_input(form: RegisterForm) -> accounts.PersonInput:
     return accounts.PersonInput(
         name=form.name.data, email=form.email.data, password=form.password.data
     )
+
+
+from aidregistry.web.auth import links  # noqa: E402, F401 - routes on the same blueprint
