@@ -19,6 +19,9 @@ Format (version 1), arrays rather than objects so that 100,000 deliveries stay s
 Flows sharing route, organisations, item, status and day are merged into one row; the
 browser merges again by route after filtering, so identical routes draw one line.
 Status codes: 0 pledged (allocation confirmed), 1 in transit (shipped), 2 delivered.
+Days count from ``day0``: a flow's day is its shipment's receipt, else the shipment's first
+departure, else the day the donation was available. A shipment with several legs routes its
+flow through the hubs where every leg but the last ends (Hangzhou → Liège → Rome).
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@
   var NEED_COLOUR = "#cc1f5a";
   var EXACT_ZOOM = 6;       // from this zoom every place is drawn where it is
   var CELL_PX = 44;         // below it, places closer than this many pixels form one cluster
-  var MAX_LINES = 1500;     // the heaviest lines drawn at once; the rest wait for zoom or filters
-  var ARC_STEPS = 24;
+  var MAX_LINES = 1200;     // the heaviest lines drawn at once; the rest wait for zoom or filters
+  var ARC_STEPS = 16;
   var SLICE_MS = 30;
   // Popups keep clear of the zoom buttons and the layer switcher in the top corners.
   var POPUP = {maxWidth: 320, autoPanPaddingTopLeft: [50, 60], autoPanPaddingBottomRight: [20, 20]};        // work between two yields to the browser
