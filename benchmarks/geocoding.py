@@ -9,7 +9,17 @@ For each GeoNames cut-off (cities15000, cities5000, cities1000 by default) it pr
 - the share of the demo data's distinct places resolved within 25 km of where they are,
   with the misses listed.
 
+With --app it measures the geocoder as the application wires it instead (cities1000 unless
+--cutoffs says otherwise):
+- a gunicorn-like worker: the app is created in a parent (preload), a forked child opens the
+  geocoder (`get_geocoder()`), and RSS is read before and after its first lookups;
+- lookups per second through the full chain (database cache, Nominatim, gazetteer), with a
+  Nominatim stub on 127.0.0.1 (from the tests) so that every answer comes from the cache
+  table; on SQLite by default, on PostgreSQL with --database-url;
+- the demo data's places resolved within 25 km through that chain.
+
 Usage: python benchmarks/geocoding.py [--cutoffs 15000 5000 1000] [--workdir DIR]
+       python benchmarks/geocoding.py --app [--database-url URL] [--workdir DIR]
 Linux only (reads /proc for memory). Needs no network.
 """
 
@@ -26,6 +36,7 @@ import tempfile
 import time
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -142,7 +153,7 @@ def rates(gazetteer: OfflineGazetteer) -> tuple[float, float]:
     return forward, len(points) / (time.perf_counter() - started)
 
 
-def accuracy(gazetteer: OfflineGazetteer, places: list[tuple[str, str]]) -> list[str]:
+def accuracy(gazetteer: Any, places: list[tuple[str, str]]) -> list[str]:
     """The misses: places not found within TOLERANCE_KM of where they are."""
     misses = []
     for city, country in places:
@@ -155,13 +166,123 @@ def accuracy(gazetteer: OfflineGazetteer, places: list[tuple[str, str]]) -> list
     return misses
 
 
+def _self_rss() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+
+
+def _app(workdir: Path, index: Path, cutoff: int, database_url: str | None, **extra: Any) -> Any:
+    """An app as a deployment runs it, on a fresh schema (SQLite in `workdir` by default)."""
+    from aidregistry.app import create_app
+    from aidregistry.extensions import db
+    from aidregistry.models import Base
+
+    os.environ["AIDREGISTRY_INSTANCE_PATH"] = str(workdir / "instance")
+    url = database_url or f"sqlite:///{workdir / 'bench.sqlite'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "AIDREGISTRY_GAZETTEER_PATH": str(index),
+                      "AIDREGISTRY_GAZETTEER_MIN_POPULATION": cutoff, "SECRET_KEY": "b" * 40,
+                      **extra})  # fmt: skip
+    with app.app_context():
+        Base.metadata.drop_all(db.engine)
+        Base.metadata.create_all(db.engine)
+    return app
+
+
+def forked_worker(app: Any) -> dict[str, float]:
+    """RSS and time of a worker forked from a preloaded app: open the geocoder, first lookups."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        from aidregistry.web.geocoder import get_geocoder
+
+        with app.app_context():
+            before, started = _self_rss(), time.perf_counter()
+            geocoder = get_geocoder()
+            opened, opened_s = _self_rss(), time.perf_counter() - started
+            geocoder.search("Newark, NJ")
+            geocoder.reverse(31.23, 121.47)
+            first, first_s = _self_rss(), time.perf_counter() - started
+            for query in FORWARD_QUERIES * 20:
+                geocoder.search(query)
+            figures = {"before": before, "opened": opened, "first": first, "after": _self_rss(),
+                       "opened_s": opened_s, "first_s": first_s}  # fmt: skip
+        os.write(write, json.dumps(figures).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as stream:
+        figures = json.loads(stream.read())
+    os.waitpid(pid, 0)
+    return figures
+
+
+def chain_rate(app: Any, places: list[tuple[str, str]]) -> tuple[float, int, list[str]]:
+    """Cached lookups/s through the whole chain, online requests made, and demo-place misses."""
+    from aidregistry.web.geocoder import flush_pending, get_geocoder
+
+    queries = [(q, None) for q in FORWARD_QUERIES] + [(c, cc) for c, cc in places]
+    with app.app_context():
+        geocoder = get_geocoder()
+        for query, hint in queries:  # warm: one online request per distinct text (1 per s)
+            geocoder.search(query, country_hint=hint)
+        flush_pending()
+        stub = app.config["BENCH_STUB"]
+        warm_requests = len(stub.requests)
+        started, n = time.perf_counter(), 0
+        while time.perf_counter() - started < 3.0:
+            for query, hint in queries:
+                geocoder.search(query, country_hint=hint)
+            n += len(queries)
+        rate = n / (time.perf_counter() - started)
+        if len(stub.requests) != warm_requests:
+            raise SystemExit("a cached text was asked online again")
+        return rate, warm_requests, accuracy(geocoder, places)
+
+
+def app_figures(workdir: Path, cutoff: int, database_url: str | None) -> None:
+    """The --app measurements (see the module docstring)."""
+    sys.path.insert(0, str(ROOT / "tests" / "integration" / "geocoding"))
+    from nominatim_stub import NEWARK_JSON, NominatimStub, serving
+
+    places = demo_places()
+    index = workdir / f"gazetteer-p{cutoff}.sqlite3"
+    started = time.perf_counter()
+    worker = forked_worker(_app(workdir, index, cutoff, database_url))
+    print(f"== the app's geocoder, cities{cutoff}, database {database_url or 'SQLite'} ==")
+    print(f"(index build if missing, first worker: {time.perf_counter() - started:.1f} s)")
+    worker = forked_worker(_app(workdir, index, cutoff, database_url))
+    print(f"forked worker: RSS {worker['before']:.1f} MB before; get_geocoder() "
+          f"{worker['opened_s'] * 1000:.0f} ms, +{worker['opened'] - worker['before']:.1f} MB; "
+          f"first lookups done at {worker['first_s'] * 1000:.0f} ms, "
+          f"+{worker['first'] - worker['before']:.1f} MB; after 200 more lookups "
+          f"+{worker['after'] - worker['before']:.1f} MB")  # fmt: skip
+    with serving(NominatimStub(search_results={"Newark, NJ": [NEWARK_JSON]})) as stub:
+        app = _app(workdir, index, cutoff, database_url,
+                   AIDREGISTRY_NOMINATIM_URL=f"http://{stub.domain}",
+                   AIDREGISTRY_NOMINATIM_USER_AGENT="aidregistry-benchmark/1.0",
+                   BENCH_STUB=stub)  # fmt: skip
+        rate, requests, misses = chain_rate(app, places)
+    print(f"full chain, answers from the cache table: {rate:,.0f} lookups/s "
+          f"({requests} online requests to warm it, none after)")  # fmt: skip
+    resolved = len(places) - len(misses)
+    print(f"demo places resolved within {TOLERANCE_KM:.0f} km through the chain: "
+          f"{resolved}/{len(places)} ({resolved / len(places):.0%})")  # fmt: skip
+    for miss in misses:
+        print(f"  miss: {miss}")
+
+
 def main() -> None:
     """Run every measurement for each cut-off and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cutoffs", type=int, nargs="+", default=[15000, 5000, 1000])
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--app", action="store_true", help="measure the app's geocoder")
+    parser.add_argument("--database-url", default=None, help="with --app: e.g. PostgreSQL")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="aidregistry-geobench-"))
+    if args.app:
+        cutoff = args.cutoffs[-1] if args.cutoffs != [15000, 5000, 1000] else 1000
+        app_figures(workdir, cutoff, args.database_url)
+        return
     places = demo_places()
     print(f"index folder: {workdir}; demo places: {len(places)} distinct (city, country)")
     for cutoff in args.cutoffs:
