@@ -106,3 +106,11 @@ def test_openapi_and_docs(client: FlaskClient) -> None:
     text = page.get_data(as_text=True)
     assert "POST /api/v1/donations" in text
     assert "<script" not in text
+
+
+def test_unmatched_api_paths_answer_problems(client: FlaskClient) -> None:
+    for path in ("/api/v1/shipments/%0A", "/api/v1/nothing"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.mimetype == "application/problem+json"
+    assert client.get("/no-such-page").mimetype == "text/html"

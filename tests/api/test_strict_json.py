@@ -66,3 +66,9 @@ def test_a_non_json_body_is_415(client: FlaskClient, donor_token: str) -> None:
 
 def test_a_body_that_is_not_utf8_is_400(client: FlaskClient, donor_token: str) -> None:
     assert send(client, b'{"place": "\xff"}', donor_token).status_code == 400
+
+
+def test_nul_characters_are_400(client: FlaskClient, donor_token: str) -> None:
+    body = json.dumps(donation_body(notes="a\u0000b"))
+    assert send(client, body, donor_token).status_code == 400
+    assert client.get("/api/v1/donations?item=a%00b").status_code == 400

@@ -86,6 +86,16 @@ def parse_strict(text: str) -> Any:
                       object_pairs_hook=_no_duplicates)
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def _field_name(location: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in location)
 
@@ -101,10 +111,12 @@ def read_body(model: type[M]) -> M:
     """The request body as ``model``, or an ApiError (400, 413, 415 or 422)."""
     text = _raw_text()
     try:
-        parse_strict(text)
+        parsed = parse_strict(text)
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, _("Bad request"), _("The body is not valid JSON: %(why)s", why=exc)) \
             from exc
+    if _has_nul(parsed):  # PostgreSQL refuses NUL in text (a 500 otherwise); SQLite stores it
+        raise ApiError(400, _("Bad request"), _("Text may not contain NUL characters."))
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:

@@ -6,14 +6,15 @@ import json
 from functools import cache
 from typing import Any
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from aidregistry.models import ApiScope
 from aidregistry.web.api import schemas as s
 from aidregistry.web.api.auth import current_token, require
 from aidregistry.web.api.openapi import openapi_document
-from aidregistry.web.api.problems import not_found, problem_response
+from aidregistry.web.api.problems import from_http_exception, not_found, problem_response
 from aidregistry.web.api.serialize import organisation_out
 from aidregistry.web.api.spec import bp, operation
 
@@ -72,3 +73,14 @@ def docs() -> ResponseReturnValue:
 def unknown(_rest: str) -> ResponseReturnValue:
     """Any other path under /api/v1 answers a problem document, not the HTML error page."""
     return problem_response(not_found())
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def api_routing_error(error: HTTPException) -> ResponseReturnValue:
+    """Paths under /api/ that match no route (even the catch-all, e.g. with a line break)
+    answer a problem document; every other path keeps the HTML error page."""
+    if request.path.startswith(bp.url_prefix or "/api/"):
+        return problem_response(from_http_exception(error))
+    code = error.code or 404
+    return render_template("errors/error.html", code=code, error=error), code

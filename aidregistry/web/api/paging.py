@@ -70,7 +70,7 @@ def date_arg(name: str) -> date | None:
 def text_arg(name: str, max_length: int) -> str | None:
     """A short text query parameter."""
     raw = request.args.get(name)
-    if raw is not None and (len(raw) > max_length or not raw):
+    if raw is not None and (len(raw) > max_length or not raw or "\x00" in raw):
         raise bad_parameter(name, _("Give at most %(max)s characters.", max=max_length))
     return raw
 
