@@ -52,8 +52,7 @@ def build_geocoder(app: Flask) -> Geocoder:
     online = nominatim_from_config(app.config)
     path, population = gazetteer_settings(app)
     offline = OfflineGazetteer(path, min_population=population)
-    with app.app_context():
-        engine = db.engine
+    engine = _engine_of(app, db)
     sqlite = engine.dialect.name == "sqlite"
     cache = DatabaseGeocodeCache(engine, pending=_pending_store if sqlite else None)
     if sqlite:
@@ -66,6 +65,14 @@ def build_geocoder(app: Flask) -> Geocoder:
 
         appcontext_tearing_down.connect(flush, app, weak=False)
     return FallbackGeocoder(offline, online=online, cache=cache)
+
+
+def _engine_of(app: Flask, db: Any) -> Any:
+    # Pushing a second app context inside a request would tear it down again with its hooks.
+    if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
+        return db.engine
+    with app.app_context():
+        return db.engine
 
 
 def _pending_store() -> dict[str, Any] | None:

@@ -183,3 +183,23 @@ def test_a_need_by_coordinates_says_near(client: FlaskClient, db_session: Any) -
     page = client.get(response.headers["Location"]).text
     assert "near Springfield, Illinois" in page
     assert 'class="place-map"' in page
+
+
+@pytest.mark.parametrize(
+    ("precision", "shown"),
+    [("exact", 'data-lat="31.2222"'), ("city", 'data-lat="31.22"'), ("region", None)],
+)
+def test_an_organisation_page_maps_it_only_as_precisely_as_it_allows(
+    client: FlaskClient, db_session: Any, precision: str, shown: str | None
+) -> None:
+    from aidregistry.models import LocationPrecision
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(location_precision=LocationPrecision(precision))
+    db_session.commit()
+    page = client.get(f"/organisations/{organisation.id}").text
+    if shown is None:
+        assert 'class="place-map"' not in page
+    else:
+        assert shown in page
+        assert "GeoNames" in page

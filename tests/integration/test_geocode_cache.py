@@ -150,6 +150,7 @@ def test_a_concurrent_insert_of_the_same_key_is_ignored(
     monkeypatch.undo()
     assert "stored by another worker first" in caplog.text
     assert cache.get("nominatim:x|US|newark") == [newark]
+    assert DatabaseGeocodeCache(db.engine, memo_size=0).get("nominatim:x|US|newark") == [newark]
 
 
 def test_long_keys_fit_the_table(app: Flask) -> None:
