@@ -256,7 +256,8 @@ def app_figures(workdir: Path, cutoff: int, database_url: str | None) -> None:
     started = time.perf_counter()
     worker = forked_worker(_app(workdir, index, cutoff, database_url))
     print(f"== the app's geocoder, cities{cutoff}, database {database_url or 'SQLite'} ==")
-    print(f"(index build if missing, first worker: {time.perf_counter() - started:.1f} s)")
+    print(f"(first app, schema and worker, with any index build: "
+          f"{time.perf_counter() - started:.1f} s)")
     worker = forked_worker(_app(workdir, index, cutoff, database_url))
     print(f"forked worker: RSS {worker['before']:.1f} MB before; get_geocoder() "
           f"{worker['opened_s'] * 1000:.0f} ms, +{worker['opened'] - worker['before']:.1f} MB; "
