@@ -74,7 +74,7 @@ def password() -> ResponseReturnValue:
             )
         except ServiceError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "new_password").errors.append(exc.message)
+            getattr(form, exc.field or "new_password").errors.append(_(exc.message))
         else:
             db.session.commit()
             login_user(

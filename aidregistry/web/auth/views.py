@@ -85,9 +85,9 @@ def register() -> ResponseReturnValue:
 def _field_error(form: RegisterForm, exc: ServiceError) -> None:
     target = getattr(form, exc.field or "", None)
     if target is not None:
-        target.errors = [*target.errors, exc.message]
+        target.errors = [*target.errors, _(exc.message)]
     else:
-        flash(exc.message, "danger")
+        flash(_(exc.message), "danger")
 
 
 def _org_input(form: RegisterForm, place: Place) -> accounts.OrganisationInput:
