@@ -307,7 +307,8 @@
   function drawNeeds(entries) {
     entries.forEach(function (entry) {
       var total = entry.needs.reduce(function (s, i) { return s + data.needs[i][4]; }, 0);
-      new Diamond(position(entry.cell), {renderer: renderer, radius: radius(total) + 2, color: NEED_COLOUR,
+      // Larger than the recipient's circle drawn over it, so the need frames the recipient.
+      new Diamond(position(entry.cell), {renderer: renderer, radius: radius(total) * 1.5 + 4, color: NEED_COLOUR,
         weight: 2, fillColor: NEED_COLOUR, fillOpacity: 0.25})
         .bindPopup(function () { return popups.need(entry); }, POPUP).addTo(groups.needs);
     });
