@@ -116,7 +116,7 @@ def resolve_place(form: Any, country_hint: str | None = None) -> Place | None:
     try:
         candidates = get_geocoder().search(form.place.data, country_hint=country_hint, limit=5)
     except GeocodingError as exc:
-        form.place.errors.append(exc.message)
+        form.place.errors.append(str(_l(exc.message)))
         return None
     if not candidates:
         form.place.errors.append(

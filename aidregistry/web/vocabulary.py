@@ -1,14 +1,16 @@
-"""Values that templates translate at run time, listed so that extraction finds them.
+"""Values that templates and views translate at run time, listed so that extraction finds them.
 
 Templates show stored codes through ``_()`` with a variable argument: ``{{ _(org.kind.value) }}``,
 ``{{ _(d.status.value) }}``, ``{{ _(item.base_unit) }}``, ``{{ _(m) }}`` for a transport mode,
-reason codes, confidence values, token scopes and import kinds. ``pybabel extract`` reads only
-literal strings, so without this module none of these codes would reach the catalogue and
-every reader would see the raw English code.
+reason codes, confidence values, token scopes, import kinds, audit actions and entity types;
+views show service errors as ``_(exc.message)``. ``pybabel extract`` reads only literal
+strings, so without this module none of these texts would reach the catalogue and every
+reader would see the raw English code or message.
 
 Nothing imports the names below at run time; the module only has to be importable. When an
-enumeration in ``aidregistry/models`` gains a value, or ``aidregistry/data/items.csv`` a base
-unit, add it here, extract, translate and compile (see ``tests/functional/test_i18n.py``).
+enumeration in ``aidregistry/models`` gains a value, ``aidregistry/data/items.csv`` a base unit,
+a service a literal error message or an import column its help, add it here, then extract,
+update, translate and compile (``tests/functional/test_i18n.py`` names what is missing).
 Item names are not listed: they have their own columns in ``items.csv`` (``ItemType.name``).
 """
 
@@ -124,12 +126,60 @@ IMPORT_KINDS = (
     lazy_gettext("needs"),
 )
 
-# Audit actions on an organisation's history (coordination/organisation.html): {{ _(e.action) }}
-ORGANISATION_ACTIONS = (
+# Audit actions (services: record_event), shown as ``_(e.action)`` on the history pages.
+AUDIT_ACTIONS = (
+    lazy_gettext("allocation.create"),
+    lazy_gettext("allocation.accept"),
+    lazy_gettext("allocation.reject"),
+    lazy_gettext("allocation.cancel"),
+    lazy_gettext("allocation.confirm"),
+    lazy_gettext("allocation.accepted"),
+    lazy_gettext("allocation.confirmed"),
+    lazy_gettext("allocation.shipped"),
+    lazy_gettext("allocation.delivered"),
+    lazy_gettext("allocation.rejected"),
+    lazy_gettext("allocation.cancelled"),
+    lazy_gettext("api_token.create"),
+    lazy_gettext("api_token.revoke"),
+    lazy_gettext("demo.load"),
+    lazy_gettext("donation.create"),
+    lazy_gettext("donation.edit"),
+    lazy_gettext("donation.withdraw"),
+    lazy_gettext("donation.import"),
+    lazy_gettext("donation.receipt"),
+    lazy_gettext("donation.receipt_rejected"),
+    lazy_gettext("match.run"),
+    lazy_gettext("need.create"),
+    lazy_gettext("need.edit"),
+    lazy_gettext("need.close"),
+    lazy_gettext("need.reconfirm"),
+    lazy_gettext("need.import"),
+    lazy_gettext("need.receipt"),
+    lazy_gettext("need.receipt_rejected"),
     lazy_gettext("organisation.register"),
     lazy_gettext("organisation.verify"),
     lazy_gettext("organisation.reject"),
     lazy_gettext("organisation.suspend"),
+    lazy_gettext("shipment.create"),
+    lazy_gettext("shipment.leg_add"),
+    lazy_gettext("shipment.leg_edit"),
+    lazy_gettext("shipment.receipt"),
+    lazy_gettext("shipment.status"),
+    lazy_gettext("user.create_coordinator"),
+    lazy_gettext("user.password_change"),
+    lazy_gettext("user.password_reset"),
+)
+
+# Entity types of the audit log (coordination/history.py): ``_(entity_type)``.
+AUDIT_ENTITY_TYPES = (
+    lazy_gettext("organisation"),
+    lazy_gettext("donation"),
+    lazy_gettext("need"),
+    lazy_gettext("allocation"),
+    lazy_gettext("shipment"),
+    lazy_gettext("user"),
+    lazy_gettext("apitoken"),
+    lazy_gettext("matchrun"),
 )
 
 # The standard that catalogue.py adds to every item (templates show ``_(standard.name)``).
@@ -233,4 +283,45 @@ SERVICE_MESSAGES = (
     # services/passwords.py
     lazy_gettext("This password is on a list of commonly used passwords; choose another."),
     lazy_gettext("The password is too close to your name or e-mail address."),
+)
+
+# Help of each import column (services/imports/columns.py), shown as ``_(c.help)`` on the
+# import page.
+IMPORT_COLUMN_HELP = (
+    # services/imports/columns.py
+    lazy_gettext("your own stable id of the row; re-importing skips known ids"),
+    lazy_gettext("catalogue code or item name, e.g. MASK_SURG or surgical mask"),
+    lazy_gettext("a whole number, in the unit below"),
+    lazy_gettext("units (or the item's base unit, e.g. piece) or packs"),
+    lazy_gettext("base units per pack, when the unit is packs"),
+    lazy_gettext("what a pack is called, e.g. box"),
+    lazy_gettext("a city and its country or state"),
+    lazy_gettext("ISO 3166-1 alpha-2, helps find the place"),
+    lazy_gettext("latitude, instead of looking the place up"),
+    lazy_gettext("longitude"),
+    lazy_gettext("product standard code, e.g. YY0469"),
+    lazy_gettext("YYYY-MM-DD"),
+    lazy_gettext("air, sea, road, rail; several separated by ;"),
+    lazy_gettext("NMPA registration number"),
+    lazy_gettext("FDA EUA reference"),
+    lazy_gettext("FDA 510(k) number"),
+    lazy_gettext("CE certificate number"),
+    lazy_gettext("CE notified body number"),
+    lazy_gettext("NIOSH approval number"),
+    lazy_gettext("only when importing for several organisations"),
+    lazy_gettext("standard codes separated by ;"),
+    lazy_gettext("1 (most urgent) to 4"),
+    lazy_gettext("YYYY-MM-DD; default 30 days from today"),
+)
+
+# Why the online geocoder failed (geocoding/nominatim.py), shown under the place field.
+GEOCODER_MESSAGES = (
+    # geocoding/nominatim.py
+    lazy_gettext("The online geocoder did not answer in time."),
+    lazy_gettext("The online geocoder is refusing requests (rate limit)."),
+    lazy_gettext("The online geocoder cannot be reached."),
+    lazy_gettext("The online geocoder sent an answer that could not be read."),
+    lazy_gettext("The online geocoder returned an error."),
+    lazy_gettext("The online geocoder failed."),
+    lazy_gettext("The online geocoder sent a place without coordinates."),
 )

@@ -305,3 +305,16 @@ def test_a_service_message_is_shown_translated(client: FlaskClient, db_session: 
     page = text_of(client.get(f"/needs/{need.id}"))
     assert "此需求此前已关闭。" in page
     assert "This need is already closed." not in page
+
+
+def test_every_import_column_help_has_a_translation() -> None:
+    """The import page shows ``_(c.help)``; new help must be added to vocabulary.py."""
+    from aidregistry.services.imports.columns import columns_of
+
+    helps = {c.help for kind in ImportKind for c in columns_of(kind) if c.help}
+    translated = {m.id for m in _po() if m.id and not _untranslated(m)}
+    missing = sorted(helps - translated)
+    assert not missing, (
+        f"import column help not in the catalogue: {missing}; add it to IMPORT_COLUMN_HELP in "
+        "aidregistry/web/vocabulary.py, extract, update, translate and compile"
+    )

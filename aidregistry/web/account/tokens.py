@@ -59,7 +59,7 @@ def index() -> ResponseReturnValue:
             )
         except ServiceError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "name").errors.append(exc.message)
+            getattr(form, exc.field or "name").errors.append(_(exc.message))
         else:
             db.session.commit()
             # Rendered, not redirected: the secret never travels in a flash cookie.
@@ -80,7 +80,7 @@ def revoke(token_id: int) -> ResponseReturnValue:
             api_tokens.revoke_token(session(), current_user, token_id)
         except ServiceError as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
+            flash(_(exc.message), "danger")
         else:
             db.session.commit()
             flash(_("The token is revoked."), "info")
