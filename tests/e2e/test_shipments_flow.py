@@ -112,6 +112,7 @@ def test_donor_ships_and_recipient_confirms_receipt(browser: Any, page: Any,
     assert "20,000" in recipient.inner_text("#lines-table")  # the shortfall, shown
     shot(recipient, "shipment-delivered")
     recipient.click("#lines-table >> text=Rome")
+    recipient.wait_for_selector("table.shipment-lines")  # the need page, fully parsed
     assert "Shipments and receipts" in recipient.inner_text("main")
     shot(recipient, "need-with-shipment")
     assert page.dialogs == []
