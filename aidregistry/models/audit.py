@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
+from sqlalchemy import DDL, JSON, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from aidregistry.models.base import Base, UTCDateTime, utcnow
@@ -38,3 +38,41 @@ class AppendOnlyError(RuntimeError):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_change(_mapper: Mapper[Any], _connection: Any, target: AuditEvent) -> None:
     raise AppendOnlyError(f"audit event {target.id} is append-only")
+
+
+# The ORM guard above stops this application's code; these triggers stop everything that
+# talks to the database, a psql session or another program included (migration 5a1d…).
+POSTGRESQL_GUARD = (
+    "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN "
+    "RAISE EXCEPTION 'audit_event is append-only' USING ERRCODE = 'insufficient_privilege'; "
+    "END $$",
+    "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+)
+POSTGRESQL_UNGUARD = (
+    "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event",
+    "DROP FUNCTION IF EXISTS audit_event_append_only()",
+)
+SQLITE_GUARD = tuple(
+    f"CREATE TRIGGER IF NOT EXISTS audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END"
+    for verb in ("UPDATE", "DELETE")
+)
+SQLITE_UNGUARD = (
+    "DROP TRIGGER IF EXISTS audit_event_no_update",
+    "DROP TRIGGER IF EXISTS audit_event_no_delete",
+)
+
+for _statement in POSTGRESQL_GUARD:
+    event.listen(
+        AuditEvent.__table__,
+        "after_create",
+        DDL(_statement).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
+    )
+for _statement in SQLITE_GUARD:
+    event.listen(
+        AuditEvent.__table__,
+        "after_create",
+        DDL(_statement).execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
+    )

@@ -37,6 +37,8 @@ def record_event(
     reason: str | None = None,
 ) -> AuditEvent:
     """Append an audit event for ``entity`` (which must have an id after flush)."""
+    # Views pass Flask-Login's current_user, a proxy: name the record, not the proxy's class.
+    entity = getattr(entity, "_get_current_object", lambda: entity)()
     if entity.id is None:
         session.flush()
     event = AuditEvent(

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, g, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("aidregistry")
@@ -84,6 +85,15 @@ def _database_unavailable(error: OperationalError) -> ResponseReturnValue:
     return render_template("errors/error.html", code=503, error=None), 503
 
 
+def _edited_meanwhile(_error: StaleDataError) -> ResponseReturnValue:
+    # Two saves of the same record raced past the form's version check; the second one
+    # lost at the database (version_id_col). Nothing was written; say so, not "error 500".
+    from aidregistry.extensions import db
+
+    db.session.rollback()
+    return render_template("errors/error.html", code=409, error=None), 409
+
+
 def _unexpected(error: Exception) -> ResponseReturnValue:
     if current_app.testing:
         raise error  # tests see the real exception, not an error page
@@ -96,5 +106,6 @@ def register_security(app: Flask) -> None:
     app.after_request(_add_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(StaleDataError, _edited_meanwhile)
     app.register_error_handler(Exception, _unexpected)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
