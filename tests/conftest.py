@@ -77,24 +77,39 @@ def _prepare_schema(url: str, gazetteer: Path, tmp: Path) -> None:
         db.engine.dispose()
 
 
+def _database_name() -> str:
+    # Unique per test run as well as per worker: two runs on one server never collide.
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
+    return f"aidregistry_test_{_worker()}_{run}"
+
+
+def _admin_execute(server: Any, *statements: str) -> None:
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory: pytest.TempPathFactory, gazetteer_path: Path) -> str:
+def template_database(
+    tmp_path_factory: pytest.TempPathFactory, gazetteer_path: Path
+) -> Iterator[str]:
     """SQLite: the path of a template file; PostgreSQL: the URL of this worker's database."""
     tmp = tmp_path_factory.mktemp("db")
     if not PG_URL:
         template = tmp / "template.sqlite"
         _prepare_schema(f"sqlite:///{template}", gazetteer_path, tmp)
-        return str(template)
+        yield str(template)
+        return
     server = make_url(PG_URL)
-    name = f"aidregistry_test_{_worker()}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    name = _database_name()
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    _admin_execute(server, drop, f'CREATE DATABASE "{name}"')
     url = server.set(database=name).render_as_string(hide_password=False)
     _prepare_schema(url, gazetteer_path, tmp)
-    return url
+    yield url
+    _admin_execute(server, drop)
 
 
 def _truncate(url: str) -> None:
