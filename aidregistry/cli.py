@@ -204,6 +204,10 @@ def register_commands(app: Flask) -> None:
     from aidregistry.data_cli import import_group
 
     app.cli.add_command(import_group)
+    from aidregistry.backup_cli import BACKUP_COMMANDS
+
+    for command in BACKUP_COMMANDS:
+        app.cli.add_command(command)
     from aidregistry.geocode_cli import GEOCODE_COMMANDS
 
     for command in GEOCODE_COMMANDS:

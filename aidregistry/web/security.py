@@ -104,6 +104,9 @@ def _unexpected(error: Exception) -> ResponseReturnValue:
 def register_security(app: Flask) -> None:
     """Headers on every response; friendly error pages."""
     app.after_request(_add_headers)
+    from aidregistry.web.request_log import register_request_log
+
+    register_request_log(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(StaleDataError, _edited_meanwhile)
