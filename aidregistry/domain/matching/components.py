@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from ortools.graph.python import max_flow
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from aidregistry.domain.matching.flow import potentials, solve_flow
+from aidregistry.domain.matching.flow import FlowError, potentials, solve_flow
 from aidregistry.domain.matching.network import Network
 from aidregistry.domain.matching.prepare import Prepared
 
@@ -192,23 +193,92 @@ def _seed(
     return keep
 
 
+def _prefix_coverage(c: Component, level: IntArray, n_levels: int) -> IntArray:
+    """Uncovered quantity per weight level, by one max flow per prefix of levels.
+
+    By the polymatroid property (see :mod:`.solver`), every weighted-coverage optimum covers
+    on the heaviest ``L`` levels exactly the maximum flow into their needs, for every ``L``;
+    so the covered quantity of level ``L`` is the difference of two successive maximum flows.
+    Maximum flows are far cheaper than the min-cost flow of phase 1.
+    """
+    n = c.nodes.size
+    src, snk = n, n + 1
+    offers = np.arange(c.n_offers, dtype=np.int64)
+    needs = np.arange(c.need_start, n, dtype=np.int64)
+    big = int(c.supply.sum()) + 1
+    solver = max_flow.SimpleMaxFlow()
+    solver.add_arcs_with_capacity(
+        np.concatenate([c.tail, np.full(offers.size, src, np.int64)]).astype(np.int32),
+        np.concatenate([c.head, offers]).astype(np.int32),
+        np.concatenate([np.full(c.tail.size, big, np.int64), c.supply]),
+    )
+    sink_arcs = solver.add_arcs_with_capacity(
+        needs.astype(np.int32),
+        np.full(needs.size, snk, np.int32),
+        np.zeros(needs.size, np.int64),
+    )
+    demand = np.bincount(level, weights=c.demand, minlength=n_levels).astype(np.int64)
+    covered = np.zeros(n_levels, dtype=np.int64)
+    before = 0
+    for lv in range(n_levels):
+        on = level == lv
+        solver.set_arcs_capacity(sink_arcs[on], c.demand[on])
+        if solver.solve(src, snk) != solver.OPTIMAL:
+            raise FlowError("maximum flow did not reach an optimum")
+        total = int(solver.optimal_flow())
+        covered[lv] = total - before
+        before = total
+    return demand - covered
+
+
+def _phase1_duals(c: Component, flow: IntArray) -> IntArray:
+    """Phase 1 potentials certified on ``flow``, a phase 2 optimum read as a phase 1 flow.
+
+    Phase 2's arcs are phase 1's arcs (its level sources stand in for the slack node X), and
+    its flow has the optimal uncovered quantity on every level, so it is a phase 1 optimum;
+    the residual shortest distances of phase 1's costs are then its optimal potentials (a
+    negative cycle would mean it is not optimal, and :func:`potentials` raises).
+    """
+    n = x = c.nodes.size
+    offers = np.arange(c.n_offers, dtype=np.int64)
+    needs = np.arange(c.need_start, n, dtype=np.int64)
+    tail = np.concatenate([c.tail, offers, np.full(needs.size, x, np.int64)])
+    head = np.concatenate([c.head, np.full(offers.size, x, np.int64), needs])
+    cost = np.concatenate([np.zeros(c.tail.size + offers.size, np.int64), c.weight])
+    bound = int(c.supply.sum()) + int(c.demand.sum()) + 1
+    cap = np.full(tail.size, bound, dtype=np.int64)
+    pot = potentials(n + 1, tail, head, cost, flow, cap)
+    shifted: IntArray = pot - pot[x]
+    return shifted
+
+
 def solve_component(c: Component) -> ComponentSolution:
-    """Phase 1 (weighted coverage) then phase 2 (transport at fixed per-level coverage)."""
+    """Phase 1 (weighted coverage) then phase 2 (transport at fixed per-level coverage).
+
+    Phase 1's per-level coverage comes from maximum flows and its duals from phase 2's
+    flow; components big enough for column generation, which starts phase 2 from phase 1's
+    flow, solve phase 1 as a min-cost flow instead.
+    """
     n = c.nodes.size
     weights = np.unique(c.weight)[::-1].copy()
     level = np.searchsorted(-weights, -c.weight).astype(np.int64)
     n_needs = c.demand.size
-    balance = np.array([c.demand.sum() - c.supply.sum()], dtype=np.int64)
-    flow1, pot1, first_unmet = _phase(
-        c, np.zeros(c.tail.size, np.int64), np.full(n_needs, n, np.int64), c.weight, balance
-    )
-    unmet = flow1[first_unmet:]
-    unc = np.bincount(level, weights=unmet, minlength=weights.size).astype(np.int64)
+    carried: IntArray | None = None
+    if c.transport.sum() > COLGEN_MIN_ARCS:
+        balance = np.array([c.demand.sum() - c.supply.sum()], dtype=np.int64)
+        flow1, pot1, first_unmet = _phase(
+            c, np.zeros(c.tail.size, np.int64), np.full(n_needs, n, np.int64), c.weight, balance
+        )
+        unmet = flow1[first_unmet:]
+        unc = np.bincount(level, weights=unmet, minlength=weights.size).astype(np.int64)
+        carried = flow1[: c.tail.size]
+    else:
+        unc = _prefix_coverage(c, level, weights.size)
     covered = int(c.demand.sum() - unc.sum())
     extra = np.concatenate([[covered - int(c.supply.sum())], unc]).astype(np.int64)
-    flow2, pot2, _ = _phase(
-        c, c.cost, n + 1 + level, np.zeros(n_needs, np.int64), extra, flow1[: c.tail.size]
-    )
+    flow2, pot2, _ = _phase(c, c.cost, n + 1 + level, np.zeros(n_needs, np.int64), extra, carried)
+    if carried is None:
+        pot1 = _phase1_duals(c, flow2)
     return ComponentSolution(
         group=c.group,
         flow=flow2[: c.tail.size],

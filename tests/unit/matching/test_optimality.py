@@ -116,3 +116,35 @@ def test_column_generation_reaches_the_same_certified_optimum(
     expected = full_graph_optimum(offers, needs, policy)
     assert (result.totals.weighted_coverage, result.totals.transport_cost) == expected
     assert_feasible_and_certified(offers, needs, policy, result)
+
+
+@pytest.mark.parametrize("seed", [31, 32, 33])
+def test_max_flow_coverage_matches_the_min_cost_phase_one(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phase 1 by prefix maximum flows fixes the same per-level coverage as its min-cost flow."""
+    offers, needs, policy = random_instance(random.Random(seed), 150, 150, 30, True)
+    fast = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    monkeypatch.setattr(components, "COLGEN_MIN_ARCS", -1)  # the min-cost phase 1 path
+    slow = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    assert fast.totals == slow.totals
+    assert fast.certificate.uncovered_by_level == slow.certificate.uncovered_by_level
+    assert_feasible_and_certified(offers, needs, policy, fast)
+    assert check_certificate(
+        offers, needs, STANDARDS, EQUIVALENCES, policy, fast.allocations, fast.certificate
+    ).ok
+
+
+def test_prefix_coverage_on_levels_with_shared_offers() -> None:
+    """Heavier levels keep their maximum coverage when a lighter level competes for offers."""
+    offers, needs, policy = random_instance(random.Random(41), 60, 120, 10, True)
+    prep = prepare(offers, needs, STANDARDS, EQUIVALENCES, policy)
+    comps, _, _ = components.split(prep, build_network(prep))
+    for c in comps:
+        weights = np.unique(c.weight)[::-1].copy()
+        level = np.searchsorted(-weights, -c.weight).astype(np.int64)
+        unc = components._prefix_coverage(c, level, weights.size)
+        demand = np.bincount(level, weights=c.demand, minlength=weights.size)
+        assert (unc >= 0).all()
+        assert (unc <= demand).all()
+        assert int(demand.sum() - unc.sum()) <= int(c.supply.sum())
