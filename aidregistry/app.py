@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from aidregistry import config as settings
 from aidregistry.database import read_only_transaction
@@ -117,9 +118,19 @@ def current_app_languages() -> Mapping[str, str]:
     return languages
 
 
+class RecordIdConverter(IntegerConverter):
+    """``<int:…>`` in every route, bounded to database ids: a larger number is a 404, not a
+    database overflow."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
     from aidregistry.web import register_blueprints
 
+    app.url_map.converters["int"] = RecordIdConverter
     register_blueprints(app)
 
 
