@@ -137,6 +137,8 @@ def test_need_form_in_chinese(client: FlaskClient, db_session: Any) -> None:
     assert_all_in(
         page, "发布需求", "优先级", "1 — 危急：生命正受威胁", "可接受的标准", "送达地点", "需用日期"
     )
+    # Standard codes stay as they are; the "not stated" standard is worded.
+    assert_all_in(page, "GB 2626-2019 KN95", "未注明标准 (RESP_N95)")
 
 
 def test_query_parameter_selects_chinese_for_one_request(client: FlaskClient) -> None:
