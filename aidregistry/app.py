@@ -99,7 +99,7 @@ def _init_extensions(app: Flask) -> None:
 def _load_user(token: str) -> Any:
     from aidregistry.services.accounts import load_user_by_token
 
-    return load_user_by_token(db.session, token)
+    return load_user_by_token(db.session(), token)
 
 
 def _select_locale() -> str:

@@ -43,7 +43,7 @@ def init_db_command() -> None:
     from aidregistry.services.catalogue import load_catalogue
 
     upgrade()
-    counts = load_catalogue(db.session)
+    counts = load_catalogue(db.session())
     db.session.commit()
     click.echo(
         f"Database ready; catalogue: {counts['items']} new items, "
@@ -62,9 +62,9 @@ def load_demo_command() -> None:
     from aidregistry.services.demo import load_demo
     from aidregistry.services.demo_shipments import build_demo_shipments
 
-    load_catalogue(db.session)
-    report = load_demo(db.session)
-    shipments = build_demo_shipments(db.session)
+    load_catalogue(db.session())
+    report = load_demo(db.session())
+    shipments = build_demo_shipments(db.session())
     db.session.commit()
     click.echo(report.summary())
     click.echo(
@@ -98,7 +98,7 @@ def create_coordinator_command(email: str, name: str) -> None:
     )
     try:
         create_coordinator(
-            db.session,
+            db.session(),
             current_app.extensions["aidregistry.hasher"],
             email=email,
             name=name,
@@ -162,7 +162,7 @@ def match_command(
             bar.update(1)
 
         run = propose(
-            db.session, None, Scope(item_code, country.upper() if country else None), on, progress
+            db.session(), None, Scope(item_code, country.upper() if country else None), on, progress
         )
     db.session.commit()
     _print_run(run)

@@ -29,10 +29,30 @@ from aidregistry.services.audit import record_event, snapshot
 from aidregistry.services.errors import Conflict, NotAllowed, ServiceError
 
 NEED_LIFETIME = timedelta(days=30)
-DONATION_FIELDS = ("item_code", "quantity", "pack_size", "standard_code", "place", "lat", "lon",
-                   "available_from", "expires_on", "modes", "status")
-NEED_FIELDS = ("item_code", "quantity", "priority", "needed_by", "expires_on", "place", "lat",
-               "lon", "status")
+DONATION_FIELDS = (
+    "item_code",
+    "quantity",
+    "pack_size",
+    "standard_code",
+    "place",
+    "lat",
+    "lon",
+    "available_from",
+    "expires_on",
+    "modes",
+    "status",
+)
+NEED_FIELDS = (
+    "item_code",
+    "quantity",
+    "priority",
+    "needed_by",
+    "expires_on",
+    "place",
+    "lat",
+    "lon",
+    "status",
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +72,9 @@ class Quantity:
         if units <= 0:
             raise ServiceError("The quantity must be at least 1.", field="quantity")
         if units > MAX_QUANTITY:
-            raise ServiceError(f"The quantity is larger than {MAX_QUANTITY:,} units; check it.",
-                               field="quantity")
+            raise ServiceError(
+                f"The quantity is larger than {MAX_QUANTITY:,} units; check it.", field="quantity"
+            )
         return units
 
 
@@ -97,7 +118,9 @@ def _item(session: Session, code: str) -> ItemType:
     return item
 
 
-def _standards(session: Session, item: ItemType, codes: tuple[str, ...], name: str) -> list[Standard]:
+def _standards(
+    session: Session, item: ItemType, codes: tuple[str, ...], name: str
+) -> list[Standard]:
     # session.get answers from the identity map once a standard is loaded: a bulk import
     # checks thousands of rows against the same few standards without a query each.
     found = [s for s in (session.get(Standard, code) for code in dict.fromkeys(codes)) if s]
@@ -117,8 +140,10 @@ def _check_owner(actor: User, org: Organisation, capability: str) -> None:
 
 def _check_version(record: Donation | Need, version: int | None) -> None:
     if version is not None and version != record.version:
-        raise Conflict("Someone else saved this record after you opened it. "
-                       "Reload the page to see their changes, then make yours again.")
+        raise Conflict(
+            "Someone else saved this record after you opened it. "
+            "Reload the page to see their changes, then make yours again."
+        )
 
 
 def _apply_place(record: Donation | Need, place: Place, text: str) -> None:
@@ -133,11 +158,13 @@ def _apply_donation(session: Session, donation: Donation, data: DonationInput) -
     if data.standard_code:
         standard = _standards(session, item, (data.standard_code,), "standard_code")[0]
         if standard.item_code != item.code:
-            raise ServiceError("This standard is not one of the item's standards.",
-                               field="standard_code")
+            raise ServiceError(
+                "This standard is not one of the item's standards.", field="standard_code"
+            )
     if data.expires_on is not None and data.expires_on <= data.available_from:
-        raise ServiceError("The expiry date must be after the available-from date.",
-                           field="expires_on")
+        raise ServiceError(
+            "The expiry date must be after the available-from date.", field="expires_on"
+        )
     if not data.modes:
         raise ServiceError("Choose at least one way the goods can travel.", field="modes")
     donation.item_code, donation.standard_code = item.code, data.standard_code or None
@@ -171,8 +198,9 @@ def record_donation(session: Session, actor: User, data: DonationInput) -> Donat
     _apply_donation(session, donation, data)
     session.add(donation)
     session.flush()
-    record_event(session, actor, "donation.create", donation,
-                 after=snapshot(donation, DONATION_FIELDS))
+    record_event(
+        session, actor, "donation.create", donation, after=snapshot(donation, DONATION_FIELDS)
+    )
     return donation
 
 
@@ -183,13 +211,21 @@ def edit_donation(
     _check_owner(actor, donation.organisation, "donate")
     _check_version(donation, version)
     if donation.allocated or donation.status is not DonationStatus.AVAILABLE:
-        raise ServiceError("This donation can no longer be edited: goods are allocated from it "
-                           "or it was withdrawn.")
+        raise ServiceError(
+            "This donation can no longer be edited: goods are allocated from it "
+            "or it was withdrawn."
+        )
     before = snapshot(donation, DONATION_FIELDS)
     _apply_donation(session, donation, data)
     session.flush()
-    record_event(session, actor, "donation.edit", donation, before=before,
-                 after=snapshot(donation, DONATION_FIELDS))
+    record_event(
+        session,
+        actor,
+        "donation.edit",
+        donation,
+        before=before,
+        after=snapshot(donation, DONATION_FIELDS),
+    )
 
 
 def withdraw_donation(
@@ -203,13 +239,22 @@ def withdraw_donation(
     if donation.status is DonationStatus.WITHDRAWN:
         raise ServiceError("This donation is already withdrawn.")
     if donation.allocated:
-        raise ServiceError("Goods from this donation are allocated; ask a coordinator to cancel "
-                           "those allocations first.")
+        raise ServiceError(
+            "Goods from this donation are allocated; ask a coordinator to cancel "
+            "those allocations first."
+        )
     donation.status, donation.status_reason = DonationStatus.WITHDRAWN, reason.strip()
     donation.withdrawn_at = utcnow()
     session.flush()
-    record_event(session, actor, "donation.withdraw", donation, reason=reason.strip(),
-                 before={"status": "available"}, after={"status": "withdrawn"})
+    record_event(
+        session,
+        actor,
+        "donation.withdraw",
+        donation,
+        reason=reason.strip(),
+        before={"status": "available"},
+        after={"status": "withdrawn"},
+    )
 
 
 def _apply_need(session: Session, need: Need, data: NeedInput, on: date) -> None:
@@ -226,8 +271,11 @@ def _apply_need(session: Session, need: Need, data: NeedInput, on: date) -> None
         raise ServiceError("The expiry date is in the past.", field="expires_on")
     quantity = data.quantity.base_units()
     if quantity < need.allocated:
-        raise ServiceError(f"{need.allocated:,} units are already allocated to this need; "
-                           "the quantity cannot be lower.", field="quantity")
+        raise ServiceError(
+            f"{need.allocated:,} units are already allocated to this need; "
+            "the quantity cannot be lower.",
+            field="quantity",
+        )
     need.item_code, need.quantity, need.priority = item.code, quantity, data.priority
     need.pack_size, need.pack_label = data.quantity.pack_size, data.quantity.pack_label
     need.needed_by, need.expires_on, need.notes = data.needed_by, expires_on, data.notes
@@ -255,13 +303,15 @@ def edit_need(
     if need.status is not NeedStatus.OPEN:
         raise ServiceError("This need is closed.")
     if need.allocated and data.item_code != need.item_code:
-        raise ServiceError("Goods are allocated to this need; its item cannot change.",
-                           field="item_code")
+        raise ServiceError(
+            "Goods are allocated to this need; its item cannot change.", field="item_code"
+        )
     before = snapshot(need, NEED_FIELDS)
     _apply_need(session, need, data, today())
     session.flush()
-    record_event(session, actor, "need.edit", need, before=before,
-                 after=snapshot(need, NEED_FIELDS))
+    record_event(
+        session, actor, "need.edit", need, before=before, after=snapshot(need, NEED_FIELDS)
+    )
 
 
 def reconfirm_need(session: Session, actor: User, need: Need, on: date | None = None) -> None:
@@ -273,12 +323,18 @@ def reconfirm_need(session: Session, actor: User, need: Need, on: date | None = 
     need.expires_on = (on or today()) + NEED_LIFETIME
     need.reconfirmed_at = utcnow()
     session.flush()
-    record_event(session, actor, "need.reconfirm", need, before=before,
-                 after={"expires_on": need.expires_on.isoformat()})
+    record_event(
+        session,
+        actor,
+        "need.reconfirm",
+        need,
+        before=before,
+        after={"expires_on": need.expires_on.isoformat()},
+    )
 
 
 def close_need(session: Session, actor: User, need: Need, version: int | None = None) -> int:
-    """"Enough for now": stop asking for the rest; returns the quantity closed."""
+    """ "Enough for now": stop asking for the rest; returns the quantity closed."""
     _check_owner(actor, need.organisation, "receive")
     _check_version(need, version)
     if need.status is not NeedStatus.OPEN:
@@ -286,8 +342,14 @@ def close_need(session: Session, actor: User, need: Need, version: int | None = 
     closed = need.quantity - need.allocated
     need.status, need.closed_at = NeedStatus.CLOSED, utcnow()
     session.flush()
-    record_event(session, actor, "need.close", need, before={"status": "open"},
-                 after={"status": "closed", "closed_quantity": closed})
+    record_event(
+        session,
+        actor,
+        "need.close",
+        need,
+        before={"status": "open"},
+        after={"status": "closed", "closed_quantity": closed},
+    )
     return closed
 
 

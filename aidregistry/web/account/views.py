@@ -66,7 +66,7 @@ def password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                db.session,
+                db.session(),
                 current_app.extensions["aidregistry.hasher"],
                 current_user,
                 form.current_password.data,

@@ -51,7 +51,7 @@ def confirm(allocation_id: int) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        allocations.confirm(db.session, current_user, allocation)
+        allocations.confirm(db.session(), current_user, allocation)
     except NotAllowed:
         abort(403)
     except ServiceError as exc:
@@ -73,7 +73,7 @@ def cancel(allocation_id: int) -> ResponseReturnValue:
         abort(400)
     try:
         allocations.cancel(
-            db.session,
+            db.session(),
             current_user,
             allocation,
             ReasonCode(form.reason_code.data),

@@ -61,7 +61,7 @@ def confirm_signup(token: str) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            user = complete_signup(db.session, _hasher(), data)
+            user = complete_signup(db.session(), _hasher(), data)
         except ServiceError as exc:
             db.session.rollback()
             flash(_(exc.message), "danger")
@@ -86,7 +86,7 @@ def reset_request() -> ResponseReturnValue:
     """Send a reset link if the address has an account; answer the same either way."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = accounts.find_user(db.session, form.email.data)
+        user = accounts.find_user(db.session(), form.email.data)
         if user is not None and user.active:
             _send_reset_link(user)
         return render_template("auth/check_email.html")
@@ -106,13 +106,13 @@ def _send_reset_link(user: User) -> None:
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> ResponseReturnValue:
     """Set a new password through a link that works once, for an hour."""
-    user = user_for_reset_token(db.session, token)
+    user = user_for_reset_token(db.session(), token)
     if user is None:
         return render_template("auth/link_invalid.html"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(db.session, _hasher(), user, form.password.data)
+            accounts.reset_password(db.session(), _hasher(), user, form.password.data)
         except ServiceError as exc:
             db.session.rollback()
             form.password.errors = [*form.password.errors, _(exc.message)]

@@ -31,7 +31,7 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         hasher = current_app.extensions["aidregistry.hasher"]
-        user = accounts.authenticate(db.session, hasher, form.email.data, form.password.data)
+        user = accounts.authenticate(db.session(), hasher, form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
@@ -68,7 +68,7 @@ def register() -> ResponseReturnValue:
         if place is not None:
             try:
                 registration = prepare_signup(
-                    db.session,
+                    db.session(),
                     current_app.extensions["aidregistry.hasher"],
                     _org_input(form, place),
                     _person_input(form),

@@ -34,10 +34,10 @@ def match() -> ResponseReturnValue:
         scope = matching.Scope(
             form.item_code.data or None, (form.country.data or "").upper() or None
         )
-        run = matching.propose(db.session, current_user, scope, form.run_date.data)
+        run = matching.propose(db.session(), current_user, scope, form.run_date.data)
         db.session.commit()
         return redirect(url_for("coordination.run", run_id=run.id))
-    latest = matching.latest_run(db.session)
+    latest = matching.latest_run(db.session())
     return render_template("coordination/match.html", form=form, latest=latest)
 
 
@@ -51,7 +51,7 @@ def run(run_id: int) -> ResponseReturnValue:
     return render_template(
         "coordination/run.html",
         run=match_run,
-        proposals=matching.proposals(db.session, match_run),
+        proposals=matching.proposals(db.session(), match_run),
         form=DecideForm(),
     )
 
@@ -70,7 +70,7 @@ def decide(run_id: int) -> ResponseReturnValue:
     if request.form.get("all") == "1":
         ids = [
             a.id
-            for a in matching.proposals(db.session, match_run)
+            for a in matching.proposals(db.session(), match_run)
             if a.status is AllocationStatus.PROPOSED
         ]
     if not ids:
@@ -101,10 +101,10 @@ def _apply(ids: list[int], run_id: int, form: DecideForm) -> tuple[int, list[str
 
 def _one(allocation: Allocation, form: DecideForm) -> None:
     if form.action.data == "accept":
-        allocations.accept(db.session, current_user, allocation)
+        allocations.accept(db.session(), current_user, allocation)
     else:
         allocations.reject(
-            db.session,
+            db.session(),
             current_user,
             allocation,
             ReasonCode(form.reason_code.data),
@@ -127,7 +127,7 @@ def _report(action: str, done: int, problems: list[str]) -> None:
 def _suggestions(need: Need) -> list[dict[str, Any]]:
     """Compatible donations for ``need``, ranked by the matcher's own cost."""
     on = today()
-    inputs = matching.read_inputs(db.session, matching.Scope(item_code=None), on)
+    inputs = matching.read_inputs(db.session(), matching.Scope(item_code=None), on)
     if not inputs.offers:
         return []
     from aidregistry.domain.matching.model import Policy
@@ -136,8 +136,8 @@ def _suggestions(need: Need) -> list[dict[str, Any]]:
     index = SuggestionIndex(
         inputs.offers,
         [],
-        matching.standards(db.session),
-        matching.equivalences(db.session),
+        matching.standards(db.session()),
+        matching.equivalences(db.session()),
         Policy(run_date=on),
     )
     ranked = index.best_offers(matching.to_need(need, on), k=10)
@@ -175,7 +175,7 @@ def allocate(need_id: int) -> ResponseReturnValue:
             abort(400)
         try:
             allocations.create_manual(
-                db.session, current_user, donation, need, form.quantity.data or 0, form.note.data
+                db.session(), current_user, donation, need, form.quantity.data or 0, form.note.data
             )
         except ServiceError as exc:
             db.session.rollback()

@@ -31,7 +31,7 @@ def queue() -> ResponseReturnValue:
         .order_by(Organisation.name)
     ).all()
     return render_template(
-        "coordination/queue.html", pending=organisations.pending_queue(db.session), others=others
+        "coordination/queue.html", pending=organisations.pending_queue(db.session()), others=others
     )
 
 
@@ -46,7 +46,7 @@ def organisation(org_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             organisations.decide(
-                db.session,
+                db.session(),
                 current_user,
                 org,
                 VerificationState(form.decision.data),

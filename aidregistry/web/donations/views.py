@@ -131,7 +131,7 @@ def new() -> ResponseReturnValue:
         place = resolve_place(form, country_hint=current_user.organisation.country)
         if place is not None:
             try:
-                donation = records.record_donation(db.session, current_user, _input(form, place))
+                donation = records.record_donation(db.session(), current_user, _input(form, place))
             except ServiceError as exc:
                 db.session.rollback()
                 _field_error(form, exc)
@@ -165,7 +165,7 @@ def edit(donation_id: int) -> ResponseReturnValue:
         if place is not None:
             try:
                 records.edit_donation(
-                    db.session, current_user, donation, _input(form, place), version_of(form)
+                    db.session(), current_user, donation, _input(form, place), version_of(form)
                 )
             except ServiceError as exc:
                 db.session.rollback()
@@ -196,7 +196,7 @@ def withdraw(donation_id: int) -> ResponseReturnValue:
     elif form.validate():
         try:
             records.withdraw_donation(
-                db.session, current_user, donation, form.reason.data, version_of(form)
+                db.session(), current_user, donation, form.reason.data, version_of(form)
             )
         except ServiceError as exc:
             db.session.rollback()

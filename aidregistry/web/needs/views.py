@@ -94,7 +94,7 @@ def _input(form: NeedForm, place: Any, country: str) -> records.NeedInput:
     accepted = tuple(form.accepted_standards.data or ())
     if not accepted:
         accepted = tuple(
-            catalogue.default_accepted_standards(db.session, form.item_code.data, country, today())
+            catalogue.default_accepted_standards(db.session(), form.item_code.data, country, today())
         )
     return records.NeedInput(
         item_code=form.item_code.data,
@@ -117,7 +117,7 @@ def _input(form: NeedForm, place: Any, country: str) -> records.NeedInput:
 def _defaults() -> dict[str, list[str]]:
     country = current_user.organisation.country
     return {
-        code: catalogue.default_accepted_standards(db.session, code, country, today())
+        code: catalogue.default_accepted_standards(db.session(), code, country, today())
         for code in standards_by_item()
     }
 
@@ -140,9 +140,9 @@ def _save(form: NeedForm, need: Need | None) -> Need | None:
     try:
         data = _input(form, place, org.country)
         if need is None:
-            need = records.post_need(db.session, current_user, data)
+            need = records.post_need(db.session(), current_user, data)
         else:
-            records.edit_need(db.session, current_user, need, data, version_of(form))
+            records.edit_need(db.session(), current_user, need, data, version_of(form))
     except ServiceError as exc:
         db.session.rollback()
         _field_error(form, exc)
@@ -197,7 +197,7 @@ def reconfirm(need_id: int) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        records.reconfirm_need(db.session, current_user, need)
+        records.reconfirm_need(db.session(), current_user, need)
     except ServiceError as exc:
         db.session.rollback()
         flash(_(exc.message), "danger")
@@ -215,7 +215,7 @@ def close(need_id: int) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        closed = records.close_need(db.session, current_user, need)
+        closed = records.close_need(db.session(), current_user, need)
     except ServiceError as exc:
         db.session.rollback()
         flash(_(exc.message), "danger")

@@ -39,7 +39,7 @@ bp = Blueprint("shipments", __name__, url_prefix="/shipments")
 @bp.app_template_global()
 def shipment_lines(record: Any) -> list[Any]:
     """Shipment lines of a donation or need that the reader may see (for their pages)."""
-    return [line for line in shipments.shipments_of(db.session, record)
+    return [line for line in shipments.shipments_of(db.session(), record)
             if shipments.may_view(current_user, line.shipment)]
 
 
@@ -134,7 +134,7 @@ def _leg_input(form: Any) -> shipments.LegInput | None:
 
 def _offer_lines(form: ShipmentForm) -> dict[str, Any]:
     """Fill one line per shippable allocation; returns the allocations by id."""
-    offered = {str(a.id): a for a in shipments.shippable_allocations(db.session, current_user)}
+    offered = {str(a.id): a for a in shipments.shippable_allocations(db.session(), current_user)}
     if not form.is_submitted():
         chosen = request.args.get("allocation", "")
         for allocation_id, allocation in offered.items():
@@ -157,7 +157,7 @@ def new() -> ResponseReturnValue:
                                      form.lines.entries[i].form.quantity.data) for i in ticked]
         if leg is not None:
             try:
-                shipment = shipments.record_shipment(db.session, current_user, lines, leg,
+                shipment = shipments.record_shipment(db.session(), current_user, lines, leg,
                                                      form.notes.data)
             except ServiceError as exc:
                 db.session.rollback()
@@ -200,9 +200,9 @@ def _save_leg(form: LegForm, shipment: Shipment, leg: ShipmentLeg | None) -> Res
     if data is not None:
         try:
             if leg is None:
-                shipments.add_leg(db.session, current_user, shipment, data, version_of(form))
+                shipments.add_leg(db.session(), current_user, shipment, data, version_of(form))
             else:
-                shipments.edit_leg(db.session, current_user, leg, data, version_of(form))
+                shipments.edit_leg(db.session(), current_user, leg, data, version_of(form))
         except ServiceError as exc:
             db.session.rollback()
             field_error(form, exc)
@@ -246,7 +246,7 @@ def status(shipment_id: int) -> ResponseReturnValue:
         form.version.data = str(shipment.version)
     elif form.validate():
         try:
-            shipments.change_status(db.session, current_user, shipment, shipments.StatusInput(
+            shipments.change_status(db.session(), current_user, shipment, shipments.StatusInput(
                 form.status.data, form.occurred_on.data, bool(form.is_planned.data),
                 form.document_ref.data, form.note.data), version_of(form))
         except ServiceError as exc:
@@ -276,7 +276,7 @@ def receipt(shipment_id: int) -> ResponseReturnValue:
         _fill_receipt(form, shipment)
     elif form.validate():
         try:
-            receipts.confirm_receipt(db.session, current_user, shipment, _receipt_input(form),
+            receipts.confirm_receipt(db.session(), current_user, shipment, _receipt_input(form),
                                      version_of(form))
         except ServiceError as exc:
             db.session.rollback()
