@@ -10,7 +10,6 @@ The update also bumps the record's version, so a form opened before stays stale.
 from __future__ import annotations
 
 from datetime import date
-
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update

@@ -14,12 +14,10 @@ from sqlalchemy.orm import Session
 from aidregistry.models import CertificationEquivalence, ItemType, Standard
 
 # EU member states on the dates the equivalence rows cover; "EU" rows apply to each.
-EU_MEMBERS = frozenset(
-    # fmt: off
-    ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
-     "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
-    # fmt: on
-)
+EU_MEMBERS = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+})  # fmt: skip
 NOT_STATED_SUFFIX = "-NS"
 
 

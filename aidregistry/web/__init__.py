@@ -8,13 +8,12 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     """Attach every feature's blueprint."""
     from aidregistry.extensions import limiter
-
     from aidregistry.web.account.views import bp as account
     from aidregistry.web.allocations.views import bp as allocations
     from aidregistry.web.assets import bp as assets
     from aidregistry.web.auth.views import bp as auth
-    from aidregistry.web.coordination.views import bp as coordination
     from aidregistry.web.coordination import history as _history  # noqa: F401 - its route
+    from aidregistry.web.coordination.views import bp as coordination
     from aidregistry.web.donations.views import bp as donations
     from aidregistry.web.map.views import bp as map_
     from aidregistry.web.needs.views import bp as needs

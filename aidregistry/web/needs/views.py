@@ -93,9 +93,9 @@ def _prepare(form: NeedForm) -> None:
 def _input(form: NeedForm, place: Any, country: str) -> records.NeedInput:
     accepted = tuple(form.accepted_standards.data or ())
     if not accepted:
-        accepted = tuple(
-            catalogue.default_accepted_standards(db.session(), form.item_code.data, country, today())
-        )
+        session = db.session()
+        code = form.item_code.data
+        accepted = tuple(catalogue.default_accepted_standards(session, code, country, today()))
     return records.NeedInput(
         item_code=form.item_code.data,
         quantity=records.Quantity(
