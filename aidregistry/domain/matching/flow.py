@@ -64,15 +64,19 @@ def potentials(
     order, indptr = _csr(r_tail, n_nodes)
     r_tail, r_head, r_cost = r_tail[order], r_head[order], r_cost[order]
     dist = np.zeros(n_nodes, dtype=np.int64)
-    frontier = np.unique(r_tail[r_cost < 0])
+    mark = np.zeros(n_nodes, dtype=bool)
+    mark[r_tail[r_cost < 0]] = True
+    frontier = np.flatnonzero(mark)
     for _ in range(n_nodes + 1):
         if frontier.size == 0:
             return dist
         idx = _gather(frontier, indptr)
-        cand = dist[r_tail[idx]] + r_cost[idx]
+        cand = np.repeat(dist[frontier], indptr[frontier + 1] - indptr[frontier]) + r_cost[idx]
         heads = r_head[idx]
         better = cand < dist[heads]
         heads, cand = heads[better], cand[better]
         np.minimum.at(dist, heads, cand)
-        frontier = np.unique(heads)
+        mark[:] = False
+        mark[heads] = True
+        frontier = np.flatnonzero(mark)
     raise FlowError("negative cycle in the residual graph: the flow is not optimal")
