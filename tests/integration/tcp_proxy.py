@@ -31,10 +31,8 @@ class TcpProxy:
         if self._listener is not None:
             # shutdown first: on Linux a bare close() leaves a thread blocked in accept()
             # holding the port open.
-            try:
+            with contextlib.suppress(OSError):
                 self._listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             self._listener.close()
             self._listener = None
         for sock in self._open:
