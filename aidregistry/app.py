@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request, session
+from werkzeug.exceptions import NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter
 
 from aidregistry import config as settings
 from aidregistry.database import read_only_transaction
@@ -120,11 +121,16 @@ def current_app_languages() -> Mapping[str, str]:
 
 class RecordIdConverter(IntegerConverter):
     """``<int:…>`` in every route, bounded to database ids: a larger number is a 404, not a
-    database overflow."""
+    database overflow. (Raising here, rather than not matching, keeps the router from
+    trying other rules and answering 405.)"""
 
-    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
+    LARGEST = 2**31 - 1
+
+    def to_python(self, value: str) -> Any:
+        number = super().to_python(value)
+        if number > self.LARGEST:
+            raise NotFound()
+        return number
 
 
 def _register_blueprints(app: Flask) -> None:
