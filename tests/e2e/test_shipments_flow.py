@@ -115,4 +115,18 @@ def test_donor_ships_and_recipient_confirms_receipt(browser: Any, page: Any,
     recipient.wait_for_selector("table.shipment-lines")  # the need page, fully parsed
     assert "Shipments and receipts" in recipient.inner_text("main")
     shot(recipient, "need-with-shipment")
+    assert_map_shows_delivery(page, base)
     assert page.dialogs == []
+
+
+def assert_map_shows_delivery(page: Any, base: str) -> None:
+    """The public map now draws the flow as delivered, through the Liège hub."""
+    page.goto(f"{base}/map/")
+    page.wait_for_function("() => window.aidMapReady === true")
+    data = page.evaluate("fetch('/map/data.json').then(r => r.json())")
+    names = [org[1] for org in data["orgs"]]  # flows refer to organisations by index
+    flows = [f for f in data["flows"]
+             if (names[f[1]], names[f[2]]) == ("Jack Ma Foundation", "Italian Red Cross")]
+    assert [f[4] for f in flows] == [2]  # one flow, status code 2: delivered
+    assert len(data["routes"][flows[0][0]]) == 3  # origin, the Liège hub, Rome
+    shot(page, "map-after-receipt")
