@@ -18,7 +18,6 @@ from aidregistry.database import read_only_transaction
 from aidregistry.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-MIGRATIONS_DIR = PACKAGE_DIR.parent / "migrations"
 
 
 def _resource_dir(name: str) -> str:
@@ -83,7 +82,7 @@ def _init_extensions(app: Flask) -> None:
     import aidregistry.models  # noqa: F401 - registers every table
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    migrate.init_app(app, db, directory=_resource_dir("migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
