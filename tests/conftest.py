@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,8 @@ from aidregistry.models import Base
 PG_URL = os.environ.get("AIDREGISTRY_TEST_DATABASE_URL", "")
 CATALOGUE_TABLES = ("item_type", "standard", "certification_equivalence")
 TEST_PASSWORD = "correct horse battery staple"
+# A fresh key per test run: no secret is written into the repository, even for tests.
+TEST_SECRET_KEY = secrets.token_urlsafe(48)
 CHEAP_HASH = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
@@ -40,7 +43,7 @@ def base_config(url: str, gazetteer: Path) -> dict[str, Any]:
     return {
         "AIDREGISTRY_ENV": "testing",
         "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "test-only-secret-key-that-is-long-enough-0123456789",
+        "SECRET_KEY": TEST_SECRET_KEY,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_PARAMS": CHEAP_HASH,
         "RATELIMIT_ENABLED": False,

@@ -164,3 +164,15 @@ def version_of(form: Any) -> int | None:
     """The version the person saw, when the form carries one."""
     raw = getattr(form, "version", None)
     return int(raw.data) if raw is not None and str(raw.data or "").isdigit() else None
+
+
+def show_service_error(form: Any, exc: Any) -> None:
+    """Put a refused operation's message on the field it names, or flash it."""
+    from flask import flash
+    from flask_babel import gettext
+
+    target = getattr(form, exc.field or "", None)
+    if target is not None:
+        target.errors = [*target.errors, gettext(exc.message)]
+    else:
+        flash(gettext(exc.message), "danger")

@@ -13,7 +13,7 @@ from aidregistry.models import LocationPrecision, OrgKind, OrgRole
 from aidregistry.services import accounts
 from aidregistry.services.errors import ServiceError
 from aidregistry.web.auth.forms import LoginForm, RegisterForm
-from aidregistry.web.forms import resolve_place
+from aidregistry.web.forms import resolve_place, show_service_error
 from aidregistry.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -75,19 +75,13 @@ def register() -> ResponseReturnValue:
                 )
             except ServiceError as exc:
                 db.session.rollback()
-                _field_error(form, exc)
+                show_service_error(form, exc)
             else:
                 send_signup_mail(form.email.data, registration)
                 return render_template("auth/check_email.html")
     return render_template("auth/register.html", form=form)
 
 
-def _field_error(form: RegisterForm, exc: ServiceError) -> None:
-    target = getattr(form, exc.field or "", None)
-    if target is not None:
-        target.errors = [*target.errors, _(exc.message)]
-    else:
-        flash(_(exc.message), "danger")
 
 
 def _org_input(form: RegisterForm, place: Place) -> accounts.OrganisationInput:

@@ -17,7 +17,7 @@ from aidregistry.services import records
 from aidregistry.services.errors import ServiceError
 from aidregistry.web.choices import item_choices, standard_choices, standards_by_item
 from aidregistry.web.donations.forms import DonationForm, WithdrawForm
-from aidregistry.web.forms import as_choices, resolve_place, version_of
+from aidregistry.web.forms import as_choices, resolve_place, show_service_error, version_of
 from aidregistry.web.pagination import date_arg, paginate, text_arg
 
 bp = Blueprint("donations", __name__, url_prefix="/donations")
@@ -107,12 +107,6 @@ def _input(form: DonationForm, place: Any) -> records.DonationInput:
     )
 
 
-def _field_error(form: Any, exc: ServiceError) -> None:
-    field = getattr(form, exc.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, _(exc.message)]
-    else:
-        flash(_(exc.message), "danger")
 
 
 def _render_form(form: DonationForm, donation: Donation | None = None) -> ResponseReturnValue:
@@ -134,7 +128,7 @@ def new() -> ResponseReturnValue:
                 donation = records.record_donation(db.session(), current_user, _input(form, place))
             except ServiceError as exc:
                 db.session.rollback()
-                _field_error(form, exc)
+                show_service_error(form, exc)
             else:
                 db.session.commit()
                 flash(_("The donation is recorded."), "success")
@@ -169,7 +163,7 @@ def edit(donation_id: int) -> ResponseReturnValue:
                 )
             except ServiceError as exc:
                 db.session.rollback()
-                _field_error(form, exc)
+                show_service_error(form, exc)
             else:
                 db.session.commit()
                 flash(_("The donation is saved."), "success")
@@ -200,7 +194,7 @@ def withdraw(donation_id: int) -> ResponseReturnValue:
             )
         except ServiceError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             db.session.commit()
             flash(_("The donation is withdrawn."), "info")

@@ -18,8 +18,7 @@ from aidregistry.permissions import Permission, can_edit, permission_required
 from aidregistry.services import catalogue, records
 from aidregistry.services.errors import ServiceError
 from aidregistry.web.choices import item_choices, standard_choices, standards_by_item
-from aidregistry.web.donations.views import _field_error
-from aidregistry.web.forms import as_choices, resolve_place, version_of
+from aidregistry.web.forms import as_choices, resolve_place, show_service_error, version_of
 from aidregistry.web.needs.forms import NeedForm
 from aidregistry.web.pagination import date_arg, paginate, text_arg
 
@@ -145,7 +144,7 @@ def _save(form: NeedForm, need: Need | None) -> Need | None:
             records.edit_need(db.session(), current_user, need, data, version_of(form))
     except ServiceError as exc:
         db.session.rollback()
-        _field_error(form, exc)
+        show_service_error(form, exc)
         return None
     db.session.commit()
     return need
