@@ -46,6 +46,7 @@ def base_config(url: str, gazetteer: Path) -> dict[str, Any]:
         "SECRET_KEY": TEST_SECRET_KEY,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_PARAMS": CHEAP_HASH,
+        "AIDREGISTRY_MAIL_BACKGROUND": False,  # delivered at the commit: tests read the outbox
         "RATELIMIT_ENABLED": False,
         "AIDREGISTRY_GAZETTEER_PATH": str(gazetteer),
         "SERVER_NAME": None,
