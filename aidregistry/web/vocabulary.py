@@ -163,6 +163,7 @@ AUDIT_ACTIONS = (
     lazy_gettext("shipment.create"),
     lazy_gettext("shipment.leg_add"),
     lazy_gettext("shipment.leg_edit"),
+    lazy_gettext("shipment.leg_remove"),
     lazy_gettext("shipment.receipt"),
     lazy_gettext("shipment.status"),
     lazy_gettext("user.create_coordinator"),
@@ -278,6 +279,18 @@ SERVICE_MESSAGES = (
     lazy_gettext("The arrival cannot be before the departure."),
     lazy_gettext("An actual date cannot be in the future; enter it as planned."),
     lazy_gettext("Choose a status."),
+    lazy_gettext("Only the donor or a coordinator changes this shipment."),
+    # services/shipment_legs.py
+    lazy_gettext("This shipment's route is a record now: no leg can be removed."),
+    lazy_gettext(
+        "This leg has an actual departure or arrival date, so it cannot "
+        "be removed; if those dates are wrong, correct the leg first."
+    ),
+    lazy_gettext("A shipment under way keeps at least one leg; correct this leg instead."),
+    lazy_gettext(
+        "Removing this leg would leave a gap in the route; correct a "
+        "neighbouring leg so that the two meet, then remove this one."
+    ),
     # services/signup.py
     lazy_gettext("This sign-up is already confirmed; please sign in."),
     # services/passwords.py
