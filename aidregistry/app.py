@@ -91,7 +91,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the sign-in page says why on its own
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
+    from aidregistry.services import mailer
     from aidregistry.services.passwords import Hasher
+
+    mailer.init_app(app)
 
     app.extensions["aidregistry.hasher"] = Hasher(**app.config["PASSWORD_HASH_PARAMS"])
 
