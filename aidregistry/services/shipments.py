@@ -264,7 +264,7 @@ def _apply_leg(leg: ShipmentLeg, data: LegInput) -> None:
         setattr(leg, name, getattr(data, name))
 
 
-def _touch(shipment: Shipment) -> None:
+def touch(shipment: Shipment) -> None:
     """Mark the shipment changed, so its version moves and an open form goes stale."""
     shipment.updated_at = utcnow()
 
@@ -278,7 +278,7 @@ def add_leg(session: Session, actor: User, shipment: Shipment, data: LegInput,
     leg = ShipmentLeg(sequence=len(shipment.legs) + 1)
     _apply_leg(leg, data)
     shipment.legs.append(leg)
-    _touch(shipment)
+    touch(shipment)
     session.flush()
     record_event(session, actor, "shipment.leg_add", shipment,
                  after={"leg": leg.id, **snapshot(leg, LEG_FIELDS)})
@@ -294,7 +294,7 @@ def edit_leg(session: Session, actor: User, leg: ShipmentLeg, data: LegInput,
     _require_open(shipment)
     before = snapshot(leg, LEG_FIELDS)
     _apply_leg(leg, data)
-    _touch(shipment)
+    touch(shipment)
     session.flush()
     record_event(session, actor, "shipment.leg_edit", shipment, before={"leg": leg.id, **before},
                  after={"leg": leg.id, **snapshot(leg, LEG_FIELDS)})
