@@ -5,11 +5,17 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from aidregistry.services.imports.messages import message
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CellError(ValueError):
     """A cell's value is not acceptable; the message says how to fix it."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        self.message = message(msgid, **params)
+        super().__init__(str(self.message))
 
 
 def looks_like_formula(text: str) -> bool:
@@ -27,10 +33,11 @@ def whole_number(text: str, low: int, high: int) -> int:
     """A whole number; thousands separators are allowed."""
     cleaned = text.replace(",", "").replace("_", "").replace(" ", "")
     if not cleaned.isascii() or not cleaned.lstrip("-").isdigit() or len(cleaned) > 15:
-        raise CellError(f"Enter a whole number, such as 20000 (not {text!r}).")
+        raise CellError("Enter a whole number, such as 20000 (not %(text)s).", text=repr(text))
     value = int(cleaned)
     if not low <= value <= high:
-        raise CellError(f"Enter a number from {low:,} to {high:,}.")
+        raise CellError("Enter a number from %(low)s to %(high)s.", low=f"{low:,}",
+                        high=f"{high:,}")
     return value
 
 
@@ -39,9 +46,10 @@ def decimal(text: str, low: float, high: float) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise CellError(f"Enter a number such as 31.23 (not {text!r}).") from None
+        raise CellError("Enter a number such as 31.23 (not %(text)s).", text=repr(text)) \
+            from None
     if not math.isfinite(value) or not low <= value <= high:
-        raise CellError(f"Enter a number from {low} to {high}.")
+        raise CellError("Enter a number from %(low)s to %(high)s.", low=low, high=high)
     return value
 
 
@@ -52,8 +60,8 @@ def iso_date(text: str) -> date:
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        raise CellError(f"Write the date as YYYY-MM-DD, e.g. 2020-03-15 (not {text!r}).") \
-            from None
+        raise CellError("Write the date as YYYY-MM-DD, e.g. 2020-03-15 (not %(text)s).",
+                        text=repr(text)) from None
 
 
 def split_list(text: str) -> list[str]:

@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aidregistry.services.imports.messages import Message, message
+
 
 class ImportKind(StrEnum):
     """What a file holds."""
@@ -93,6 +95,97 @@ def header_map(kind: ImportKind) -> dict[str, str]:
         for name in (column.name, *column.aliases):
             mapping[normalise_header(name)] = column.name
     return mapping
+
+
+Label = str | Message  # a header or field name as written, or a position in words
+HeaderProblem = tuple[Label, Message]
+Choice = dict[str, int]  # field name → position of the file's column that holds it (from 0)
+
+
+def assign_by_header(header: list[str], kind: ImportKind, renames: dict[str, str]
+                     ) -> tuple[list[str | None], list[HeaderProblem]]:
+    """Each column's field, from its header: ``renames`` (header → field) first, then the
+    template's names and aliases. The first of two columns meaning one field wins."""
+    known, fields = header_map(kind), {c.name for c in columns_of(kind)}
+    renamed = {normalise_header(text): name for text, name in renames.items()}
+    seen: dict[str, int] = {}
+    names: list[str | None] = []
+    problems: list[HeaderProblem] = []
+    for position, text in enumerate(header, start=1):
+        key = normalise_header(text)
+        name = renames.get(text) or renamed.get(key) or known.get(key)
+        if not key:
+            problems.append((message("column %(number)s", number=position),
+                             message("This column has no header; name it or delete it.")))
+        elif name is None:
+            problems.append((text, message("Unknown column; rename it to one of the "
+                                           "template's columns.")))
+        elif name not in fields:
+            problems.append((text, message("%(field)s is not a column of this import.",
+                                           field=repr(name))))
+        elif name in seen:
+            problems.append((text, message("Duplicate column: %(field)s is already column "
+                                           "%(number)s.", field=repr(name), number=seen[name])))
+        else:
+            seen[name] = position
+        names.append(name if name is not None and seen.get(name) == position else None)
+    problems += [(c.name, message("This required column is missing."))
+                 for c in columns_of(kind) if c.required and c.name not in seen]
+    return names, problems
+
+
+def guess_choice(header: list[str], kind: ImportKind) -> Choice:
+    """The columns whose header is a field's name or alias (what a mapping screen proposes)."""
+    names, _problems = assign_by_header(header, kind, {})
+    return {name: position for position, name in enumerate(names) if name is not None}
+
+
+def choice_problems(header: list[str], kind: ImportKind, choice: Choice
+                    ) -> list[tuple[str, Message]]:
+    """What is wrong with a person's choice of columns, by field name."""
+    fields = {c.name for c in columns_of(kind)}
+    problems = [(name, message("%(field)s is not a column of this import.", field=repr(name)))
+                for name in choice if name not in fields]
+    problems += [(name, message("The file has no column %(number)s.", number=position + 1))
+                 for name, position in choice.items()
+                 if name in fields and not 0 <= position < len(header)]
+    for name, position in choice.items():
+        others = sorted(other for other, at in choice.items() if at == position and other != name)
+        if others and name in fields:
+            problems.append((name, message(
+                "Your column %(column)s is also chosen for %(fields)s; choose each column of "
+                "your file once.", column=_column_name(header, position),
+                fields=", ".join(others))))
+    problems += [(c.name, message("This field is required: choose the column of your file "
+                                  "that holds it."))
+                 for c in columns_of(kind) if c.required and c.name not in choice]
+    return problems
+
+
+def assign_by_choice(header: list[str], kind: ImportKind, choice: Choice
+                     ) -> tuple[list[str | None], list[HeaderProblem]]:
+    """Each column's field as a person chose it; the columns not chosen are left out."""
+    problems = choice_problems(header, kind, choice)
+    names: list[str | None] = [None] * len(header)
+    if not problems:
+        for name, position in choice.items():
+            names[position] = name
+    return names, [(name, problem) for name, problem in problems]
+
+
+def column_letter(position: int) -> str:
+    """A spreadsheet's name of the column at ``position`` (from 0): A, B, … Z, AA, AB …"""
+    letters = ""
+    position += 1
+    while position > 0:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _column_name(header: list[str], position: int) -> str:
+    text = header[position].strip() if 0 <= position < len(header) else ""
+    return f"{column_letter(position)} ({text!r})" if text else column_letter(position)
 
 
 def template_csv(kind: ImportKind) -> str:

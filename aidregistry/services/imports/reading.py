@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
+
+from aidregistry.services.imports.messages import message
 
 MAX_FIELD = 10_000
 CHUNK = 1 << 16
@@ -23,9 +25,9 @@ csv.field_size_limit(MAX_FIELD)
 class ImportFileError(Exception):
     """The file cannot be read at all (or not past a row); ``row`` is where, when known."""
 
-    def __init__(self, message: str, row: int | None = None) -> None:
-        super().__init__(message)
-        self.message, self.row = message, row
+    def __init__(self, msgid: str, row: int | None = None, **params: object) -> None:
+        self.message, self.row = message(msgid, **params), row
+        super().__init__(str(self.message))
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class Row:
 
     number: int
     cells: list[str]
+
+
+Rows = Generator[Row, None, None]
 
 
 def detect_encoding(path: Path) -> str:
@@ -57,7 +62,7 @@ def is_xlsx(path: Path) -> bool:
         return stream.read(4) == b"PK\x03\x04"
 
 
-def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
+def read_rows(path: Path) -> tuple[list[str], Rows]:
     """The header and an iterator of data rows; ImportFileError, also while iterating."""
     if is_xlsx(path):
         return _xlsx_rows(path)
@@ -65,7 +70,17 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
     return _csv_rows(stream)
 
 
-def _csv_rows(stream: IO[str]) -> tuple[list[str], Iterator[Row]]:
+def peek(path: Path) -> tuple[list[str], list[str]]:
+    """The header and the first data row's cells (none when there is no row); ImportFileError."""
+    header, rows = read_rows(path)
+    try:
+        first = next(rows, None)
+    finally:
+        rows.close()  # closes the file
+    return header, first.cells if first is not None else []
+
+
+def _csv_rows(stream: IO[str]) -> tuple[list[str], Rows]:
     reader = csv.reader(stream, strict=True)
     try:
         header = next(reader)
@@ -84,13 +99,14 @@ def _csv_problem(exc: csv.Error, row: int) -> ImportFileError:
         return ImportFileError("A quote (\") opens here and is never closed, so the rest of the "
                            "file would be read as one cell. Close or remove the quote.", row)
     if "field larger" in text:
-        return ImportFileError(f"A cell is longer than {MAX_FIELD:,} characters.", row)
+        return ImportFileError("A cell is longer than %(limit)s characters.", row,
+                               limit=f"{MAX_FIELD:,}")
     if "NUL" in text:
         return ImportFileError("The row contains a NUL byte; this is not a text file.", row)
-    return ImportFileError(f"The CSV is malformed: {text}.", row)
+    return ImportFileError("The CSV is malformed: %(reason)s.", row, reason=text)
 
 
-def _csv_body(reader: Any, stream: IO[str]) -> Iterator[Row]:
+def _csv_body(reader: Any, stream: IO[str]) -> Rows:
     number = 1
     try:
         while True:
@@ -107,7 +123,7 @@ def _csv_body(reader: Any, stream: IO[str]) -> Iterator[Row]:
         stream.close()
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
+def _xlsx_rows(path: Path) -> tuple[list[str], Rows]:
     from openpyxl import load_workbook
 
     try:
@@ -127,7 +143,7 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
     return header, _xlsx_body(rows, book)
 
 
-def _xlsx_body(rows: Iterator[tuple[Any, ...]], book: Any) -> Iterator[Row]:
+def _xlsx_body(rows: Iterator[tuple[Any, ...]], book: Any) -> Rows:
     try:
         for number, values in enumerate(rows, start=2):
             yield Row(number, [_cell_text(value) for value in values])

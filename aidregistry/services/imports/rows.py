@@ -19,6 +19,7 @@ from aidregistry.models import MAX_QUANTITY, ItemType, Mode, Organisation, Stand
 from aidregistry.services.errors import ServiceError
 from aidregistry.services.imports import cells
 from aidregistry.services.imports.columns import ImportKind
+from aidregistry.services.imports.messages import Message, message
 from aidregistry.services.places import place_from
 from aidregistry.services.records import DonationInput, NeedInput, Quantity
 
@@ -49,10 +50,13 @@ class Context:
                 self.items.setdefault(key, item)
 
 
+Problems = list[tuple[str, Message]]
+
+
 class RowInvalidError(Exception):
     """Every problem found in one row: (column, message) pairs."""
 
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
+    def __init__(self, errors: Problems) -> None:
         super().__init__(errors)
         self.errors = errors
 
@@ -60,7 +64,8 @@ class RowInvalidError(Exception):
 def _item(ctx: Context, text: str) -> ItemType:
     item = ctx.items.get(text) or ctx.items.get(text.lower())
     if item is None:
-        raise cells.CellError(f"{text!r} is not in the catalogue; use a code such as MASK_SURG.")
+        raise cells.CellError("%(text)s is not in the catalogue; use a code such as MASK_SURG.",
+                              text=repr(text))
     return item
 
 
@@ -78,8 +83,9 @@ def _quantity(values: dict[str, str], item: ItemType | None) -> Quantity:
     if unit in UNIT_WORDS or item is None or unit == item.base_unit:
         # Without a known item the unit cannot be judged; the item's own error says enough.
         return Quantity(count, False, pack_size, label)
-    raise cells.CellError(f"Unit {unit!r} does not fit this item; {item.code} is counted in "
-                          f"{item.base_unit} (or in packs with a pack_size).")
+    raise cells.CellError("Unit %(unit)s does not fit this item; %(item)s is counted in "
+                          "%(base_unit)s (or in packs with a pack_size).",
+                          unit=repr(unit), item=item.code, base_unit=item.base_unit)
 
 
 def _place(ctx: Context, values: dict[str, str], country: str | None) -> Place:
@@ -109,7 +115,7 @@ def _organisation(ctx: Context, values: dict[str, str]) -> Organisation:
         ctx.organisations[org_id] = ctx.session.get(Organisation, org_id)
     org = ctx.organisations[org_id]
     if org is None:
-        raise cells.CellError(f"There is no organisation {org_id}.")
+        raise cells.CellError("There is no organisation %(id)s.", id=org_id)
     return org
 
 
@@ -131,22 +137,24 @@ def row_reference(ctx: Context, values: dict[str, str], org: Organisation) -> st
 Parsed = tuple[Organisation, str, DonationInput | NeedInput]
 
 
-def _run(errors: list[tuple[str, str]], column: str, func: Any, *args: Any) -> Any:
+def _run(errors: Problems, column: str, func: Any, *args: Any) -> Any:
     try:
         return func(*args)
     except cells.CellError as exc:
-        errors.append((column, str(exc)))
+        errors.append((column, exc.message))
     except ServiceError as exc:
-        errors.append((exc.field or column, exc.message))
+        # A service's message is a msgid of its own (vocabulary.SERVICE_MESSAGES).
+        errors.append((exc.field or column, Message(exc.message)))
     return None
 
 
 def parse_row(ctx: Context, values: dict[str, str], today: date) -> Parsed:
     """The row as a service input (with its organisation and reference), or RowInvalidError."""
-    errors = [(name, "This cell looks like a spreadsheet formula; remove the leading "
-                     f"{text[0]!r} or quote it as text.")
+    errors = [(name, message("This cell looks like a spreadsheet formula; remove the leading "
+                             "%(char)s or quote it as text.", char=repr(text[0])))
               for name, text in values.items() if cells.looks_like_formula(text)]
-    errors += [(name, "The cell contains a NUL byte.") for name, t in values.items() if "\0" in t]
+    errors += [(name, message("The cell contains a NUL byte."))
+               for name, text in values.items() if "\0" in text]
     org = _run(errors, "organisation_id", _organisation, ctx, values)
     item = _run(errors, "item_code", _item, ctx, values.get("item_code", ""))
     quantity = _run(errors, "quantity", _quantity, values, item)
@@ -158,18 +166,19 @@ def parse_row(ctx: Context, values: dict[str, str], today: date) -> Parsed:
     return org, row_reference(ctx, values, org), data
 
 
-def _optional_date(errors: list[tuple[str, str]], values: dict[str, str], name: str) -> Any:
+def _optional_date(errors: Problems, values: dict[str, str], name: str) -> Any:
     return _run(errors, name, cells.iso_date, values[name]) if values.get(name) else None
 
 
-def _donation(errors: list[tuple[str, str]], values: dict[str, str], item: Any, quantity: Any,
+def _donation(errors: Problems, values: dict[str, str], item: Any, quantity: Any,
               place: Any, today: date) -> DonationInput | None:
     available = _run(errors, "available_from", cells.iso_date, values.get("available_from", ""))
     expires = _optional_date(errors, values, "expires_on")
     modes = [m.lower() for m in cells.split_list(values.get("modes", "") or "air")]
     bad = [m for m in modes if m not in set(Mode)]
     if bad:
-        errors.append(("modes", f"Unknown transport mode {bad[0]!r}; use air, sea, road or rail."))
+        errors.append(("modes", message("Unknown transport mode %(mode)s; use air, sea, road "
+                                        "or rail.", mode=repr(bad[0]))))
     if errors:
         return None
     certificates = {name: values.get(f"cert_{name}") or None for name in
@@ -182,14 +191,14 @@ def _donation(errors: list[tuple[str, str]], values: dict[str, str], item: Any, 
         expires_on=expires, notes=values.get("notes") or None)
 
 
-def _need(errors: list[tuple[str, str]], values: dict[str, str], item: Any, quantity: Any,
+def _need(errors: Problems, values: dict[str, str], item: Any, quantity: Any,
           place: Any, today: date) -> NeedInput | None:
     priority = _run(errors, "priority", cells.whole_number, values.get("priority", ""), 1, 4)
     needed_by = _run(errors, "needed_by", cells.iso_date, values.get("needed_by", ""))
     expires = _optional_date(errors, values, "expires_on")
     standards = tuple(cells.split_list(values.get("accepted_standards", "")))
     if not standards:
-        errors.append(("accepted_standards", "Give at least one standard you accept."))
+        errors.append(("accepted_standards", message("Give at least one standard you accept.")))
     if errors:
         return None
     return NeedInput(

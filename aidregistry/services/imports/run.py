@@ -32,11 +32,13 @@ from aidregistry.models.base import utcnow
 from aidregistry.services.audit import record_event
 from aidregistry.services.errors import ServiceError
 from aidregistry.services.imports.columns import (
+    Choice,
     ImportKind,
-    columns_of,
-    header_map,
-    normalise_header,
+    Label,
+    assign_by_choice,
+    assign_by_header,
 )
+from aidregistry.services.imports.messages import Message, message
 from aidregistry.services.imports.reading import ImportFileError, Row, read_rows
 from aidregistry.services.imports.rows import Context, Parsed, RowInvalidError, parse_row
 from aidregistry.services.records import DonationInput, apply_donation_input, apply_need_input
@@ -50,11 +52,26 @@ DEFAULT_STATUS: dict[type, str] = {Donation: DonationStatus.AVAILABLE, Need: Nee
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem: the row as the spreadsheet numbers it, the column, what to do."""
+    """One problem: the row as the spreadsheet numbers it, the column, what to do.
+
+    ``label`` is a header or field name as written (a str, never translated) or words such as
+    "column 3" (a Message); ``problem`` is the Message. ``column`` and ``message`` are their
+    English texts.
+    """
 
     row: int
-    column: str
-    message: str
+    label: Label
+    problem: Message
+
+    @property
+    def column(self) -> str:
+        """The column in English (or as written in the file)."""
+        return str(self.label)
+
+    @property
+    def message(self) -> str:
+        """The problem in English."""
+        return str(self.problem)
 
 
 @dataclass
@@ -75,57 +92,50 @@ class ImportReport:
         """True when no row has an error."""
         return self.error_count == 0
 
-    def add(self, row: int, column: str, message: str) -> None:
+    def add(self, row: int, label: Label, problem: Message) -> None:
         """Count an error; list the first MAX_LISTED_ERRORS."""
         self.error_count += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append(RowError(row, column, message))
+            self.errors.append(RowError(row, label, problem))
 
 
 def _columns(header: list[str], kind: ImportKind, mapping: dict[str, str],
-             report: ImportReport) -> list[str | None]:
-    known, seen = {**header_map(kind), **mapping}, dict[str, int]()
-    names: list[str | None] = []
-    for position, text in enumerate(header, start=1):
-        key = normalise_header(text)
-        name = known.get(key) or known.get(text)
-        if not key:
-            report.add(1, f"column {position}", "This column has no header; name it or delete it.")
-        elif name is None:
-            report.add(1, text, "Unknown column; rename it to one of the template's columns.")
-        elif name in seen:
-            report.add(1, text, f"Duplicate column: {name!r} is already column {seen[name]}.")
-        else:
-            seen[name] = position
-        names.append(name if name is not None and seen.get(name) == position else None)
-    for column in columns_of(kind):
-        if column.required and column.name not in seen:
-            report.add(1, column.name, "This required column is missing.")
+             choice: Choice | None, report: ImportReport) -> list[str | None]:
+    if choice is None:
+        names, problems = assign_by_header(header, kind, mapping)
+    else:
+        names, problems = assign_by_choice(header, kind, choice)
+    for label, problem in problems:
+        report.add(1, label, problem)
     return names
 
 
 def _values(row: Row, names: list[str | None], report: ImportReport) -> dict[str, str] | None:
     if not any(cell.strip() for cell in row.cells):
-        report.add(row.number, "", "This row is blank; delete it.")
+        report.add(row.number, "", message("This row is blank; delete it."))
         return None
     if len(row.cells) > len(names) and any(c.strip() for c in row.cells[len(names):]):
-        report.add(row.number, f"column {len(names) + 1}",
-                   f"This row has {len(row.cells)} cells but the header has {len(names)}; "
-                   "a cell may contain an unquoted comma.")
+        report.add(row.number, message("column %(number)s", number=len(names) + 1),
+                   message("This row has %(cells)s cells but the header has %(header)s; a cell "
+                           "may contain an unquoted comma.", cells=len(row.cells),
+                           header=len(names)))
         return None
     if len(row.cells) < len(names):
-        report.add(row.number, "", f"This row has {len(row.cells)} cells but the header has "
-                                   f"{len(names)}.")
+        report.add(row.number, "", message("This row has %(cells)s cells but the header has "
+                                           "%(header)s.", cells=len(row.cells),
+                                           header=len(names)))
         return None
     return {name: cell.strip() for name, cell in zip(names, row.cells, strict=False) if name}
 
 
 def _check_rules(ctx: Context, parsed: Parsed, on: date) -> Donation | Need:
     org, ref, data = parsed
-    allowed = org.can_donate if ctx.kind is ImportKind.DONATIONS else org.can_receive
-    if not allowed:
-        verb = "donate" if ctx.kind is ImportKind.DONATIONS else "receive"
-        raise ServiceError(f"{org.name} is not registered to {verb}.", field="organisation_id")
+    if ctx.kind is ImportKind.DONATIONS and not org.can_donate:
+        refused = message("%(organisation)s is not registered to donate.", organisation=org.name)
+        raise RowInvalidError([("organisation_id", refused)])
+    if ctx.kind is ImportKind.NEEDS and not org.can_receive:
+        refused = message("%(organisation)s is not registered to receive.", organisation=org.name)
+        raise RowInvalidError([("organisation_id", refused)])
     if isinstance(data, DonationInput):
         donation = Donation(organisation_id=org.id, allocated=0, external_ref=ref)
         apply_donation_input(ctx.session, donation, data)
@@ -135,10 +145,10 @@ def _check_rules(ctx: Context, parsed: Parsed, on: date) -> Donation | Need:
     return need
 
 
-def _records(path: Path, ctx: Context, mapping: dict[str, str], report: ImportReport,
-             progress: Progress | None) -> Iterator[Donation | Need]:
+def _records(path: Path, ctx: Context, columns: tuple[dict[str, str], Choice | None],
+             report: ImportReport, progress: Progress | None) -> Iterator[Donation | Need]:
     header, rows = read_rows(path)
-    names = _columns(header, ctx.kind, mapping, report)
+    names = _columns(header, ctx.kind, *columns, report)
     on, refs = utc_today(), set[str]()
     for row in rows:
         report.rows += 1
@@ -150,14 +160,15 @@ def _records(path: Path, ctx: Context, mapping: dict[str, str], report: ImportRe
         try:
             record = _check_rules(ctx, parse_row(ctx, values, on), on)
         except RowInvalidError as exc:
-            for column, message in exc.errors:
-                report.add(row.number, column, message)
+            for column, problem in exc.errors:
+                report.add(row.number, column, problem)
             continue
         except ServiceError as exc:
-            report.add(row.number, exc.field or "", exc.message)
+            report.add(row.number, exc.field or "", Message(exc.message))
             continue
         if record.external_ref in refs:
-            report.add(row.number, "external_ref", "This external_ref appears earlier in the file.")
+            report.add(row.number, "external_ref",
+                       message("This external_ref appears earlier in the file."))
             continue
         refs.add(str(record.external_ref))
         report.organisation_ids.add(record.organisation_id)
@@ -211,9 +222,14 @@ def _write_needs(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def run_import(session: Session, geocoder: Geocoder, path: Path, kind: ImportKind, *,
                organisation: Organisation | None, write: bool,
-               mapping: dict[str, str] | None = None,
+               mapping: dict[str, str] | None = None, choice: Choice | None = None,
                progress: Progress | None = None) -> ImportReport:
-    """Check every row; when ``write``, insert the valid ones in batches (caller commits)."""
+    """Check every row; when ``write``, insert the valid ones in batches (caller commits).
+
+    The file's columns are found by their headers, with ``mapping`` (header → field) for
+    headers the template does not know; or, when ``choice`` (field → column position) is
+    given, exactly as chosen, every other column left out.
+    """
     report = ImportReport(kind)
     ctx = Context(session, geocoder, kind, organisation)
     model: type[Donation | Need] = Donation if kind is ImportKind.DONATIONS else Need
@@ -222,7 +238,7 @@ def run_import(session: Session, geocoder: Geocoder, path: Path, kind: ImportKin
     batch: list[dict[str, Any]] = []
     now = utcnow()
     try:
-        for record in _records(path, ctx, mapping or {}, report, progress):
+        for record in _records(path, ctx, (mapping or {}, choice), report, progress):
             if write and report.ok:
                 batch.append(_row_dict(record, now))
                 if len(batch) >= BATCH:
@@ -237,19 +253,19 @@ def run_import(session: Session, geocoder: Geocoder, path: Path, kind: ImportKin
 
 def preview(session: Session, geocoder: Geocoder, path: Path, kind: ImportKind,
             organisation: Organisation | None, mapping: dict[str, str] | None = None,
-            progress: Progress | None = None) -> ImportReport:
+            progress: Progress | None = None, choice: Choice | None = None) -> ImportReport:
     """Every row's errors; nothing is written."""
     return run_import(session, geocoder, path, kind, organisation=organisation, write=False,
-                      mapping=mapping, progress=progress)
+                      mapping=mapping, choice=choice, progress=progress)
 
 
 def commit(session: Session, actor: User | None, geocoder: Geocoder, path: Path,
            kind: ImportKind, organisation: Organisation | None,
            mapping: dict[str, str] | None = None,
-           progress: Progress | None = None) -> ImportReport:
+           progress: Progress | None = None, choice: Choice | None = None) -> ImportReport:
     """Write every row, or none: with any error the caller must roll back (nothing is audited)."""
     report = run_import(session, geocoder, path, kind, organisation=organisation, write=True,
-                        mapping=mapping, progress=progress)
+                        mapping=mapping, choice=choice, progress=progress)
     if report.ok and report.written:
         # One event per organisation and file: the rows themselves carry the file's reference.
         for org_id in sorted(report.organisation_ids):
