@@ -1,11 +1,27 @@
-"""/imports: upload a spreadsheet, see every row's errors, then import all rows or none."""
+"""/imports: upload a spreadsheet, see every row's errors, then import all rows or none.
+
+When the file's headers are not all the template's, a screen asks which column of the file
+holds each field, pre-selected where a header is a field's name or alias. The columns the
+preview used travel in its commit form, so the commit reads the file exactly as previewed.
+"""
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,11 +29,24 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField
+from wtforms.validators import Length
 
 from aidregistry.extensions import db
 from aidregistry.permissions import Permission, can
-from aidregistry.services.imports import ImportKind, commit, preview
-from aidregistry.services.imports.columns import columns_of, template_csv, template_xlsx
+from aidregistry.services.imports import ImportKind, ImportReport, commit, preview
+from aidregistry.services.imports.columns import (
+    Choice,
+    Label,
+    assign_by_header,
+    choice_problems,
+    column_letter,
+    columns_of,
+    guess_choice,
+    template_csv,
+    template_xlsx,
+)
+from aidregistry.services.imports.messages import Message
+from aidregistry.services.imports.reading import ImportFileError, peek
 from aidregistry.web.api.spec import session
 from aidregistry.web.forms import as_choices
 from aidregistry.web.geocoder import get_geocoder
@@ -26,6 +55,9 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 MAX_UPLOAD = 50 * 1024 * 1024
 KIND_PERMISSION = {ImportKind.DONATIONS: Permission.DONATION_CREATE,
                    ImportKind.NEEDS: Permission.NEED_CREATE}
+MAX_CHOICE_JSON = 4000
+SAMPLE_CHARS = 30
+FIELD_PREFIX = "map_"
 
 
 class UploadForm(FlaskForm):
@@ -36,7 +68,15 @@ class UploadForm(FlaskForm):
 
 
 class CommitForm(FlaskForm):
-    """Confirms the import of a previewed upload."""
+    """Confirms the import of a previewed upload, with the columns the preview used."""
+
+    token = HiddenField()
+    kind = HiddenField()
+    columns = HiddenField(validators=[Length(max=MAX_CHOICE_JSON)])
+
+
+class ColumnsForm(FlaskForm):
+    """Which column of the upload holds each field: one select per field, added per kind."""
 
     token = HiddenField()
     kind = HiddenField()
@@ -79,21 +119,155 @@ def index() -> ResponseReturnValue:
             path.unlink()
             flash(_("The file is larger than 50 MB; split it."), "danger")
             return redirect(url_for("imports.index"))
-        return _preview(ImportKind(form.kind.data), path, token)
+        return _after_upload(ImportKind(form.kind.data), path, token)
     return render_template("imports/upload.html", form=form, kinds=kinds, columns_of=columns_of)
 
 
-def _preview(kind: ImportKind, path: Path, token: str) -> ResponseReturnValue:
-    report = preview(session(), get_geocoder(), path, kind, current_user.organisation)
+def _after_upload(kind: ImportKind, path: Path, token: str) -> ResponseReturnValue:
+    """Straight to the preview when every header is the template's; else the columns screen."""
+    try:
+        header, sample = peek(path)
+    except ImportFileError:
+        return _preview(kind, path, token, None)  # the preview says what is wrong with the file
+    _names, problems = assign_by_header(header, kind, {})
+    if problems:
+        initial = _initial(token, kind, guess_choice(header, kind))
+        return _show_columns(_columns_form(kind, header, sample, initial), kind)
+    return _preview(kind, path, token, guess_choice(header, kind))
+
+
+@bp.route("/columns", methods=["GET", "POST"])
+@login_required
+def choose_columns() -> ResponseReturnValue:
+    """Say which column of the upload holds each field; then the preview."""
+    source = request.form if request.method == "POST" else request.args
+    kind = _permitted_kind(source.get("kind", ""))
+    token = source.get("token", "")
+    path = _upload_path(token)
+    try:
+        header, sample = peek(path)
+    except ImportFileError:
+        return _preview(kind, path, token, None)
+    if request.method == "GET":
+        chosen = _parse_choice(request.args.get("columns", "")) or guess_choice(header, kind)
+        return _show_columns(_columns_form(kind, header, sample, _initial(token, kind, chosen)),
+                             kind)
+    form = _columns_form(kind, header, sample, None)
+    if not form.validate_on_submit():
+        return _show_columns(form, kind)
+    choice = {name[len(FIELD_PREFIX):]: int(value) for name, value in form.data.items()
+              if name.startswith(FIELD_PREFIX) and value}
+    problems = choice_problems(header, kind, choice)
+    for name, problem in problems:
+        getattr(form, FIELD_PREFIX + name).errors.append(_say(problem))
+    if problems:
+        return _show_columns(form, kind)
+    return _preview(kind, path, token, choice)
+
+
+def _permitted_kind(value: str) -> ImportKind:
+    if value not in set(ImportKind):
+        abort(400)
+    kind = ImportKind(value)
+    if not can(KIND_PERMISSION[kind]):
+        abort(403)
+    return kind
+
+
+def _initial(token: str, kind: ImportKind, choice: Choice) -> dict[str, str]:
+    selected = {FIELD_PREFIX + name: str(position) for name, position in choice.items()}
+    return {"token": token, "kind": kind.value, **selected}
+
+
+def _columns_form(kind: ImportKind, header: list[str], sample: list[str],
+                  initial: dict[str, str] | None) -> ColumnsForm:
+    """The columns form of this kind, offering this file's columns; ``initial`` for a fresh
+    form, None to read the submitted one."""
+    offered = [(str(position), _column_label(header, sample, position))
+               for position in range(len(header))]
+    fields = {
+        FIELD_PREFIX + c.name: SelectField(
+            c.name, default="", description=_l(c.help) if c.help else "",
+            choices=as_choices([("", _("— choose a column —") if c.required
+                                 else _("— not in my file —")), *offered]))
+        for c in columns_of(kind)}
+    form_class = type("KindColumnsForm", (ColumnsForm,), fields)
+    if initial is None:
+        return form_class()  # type: ignore[no-any-return]
+    return form_class(formdata=None, data=initial)  # type: ignore[no-any-return]
+
+
+def _column_label(header: list[str], sample: list[str], position: int) -> str:
+    text = header[position].strip() or _("(no header)")
+    example = sample[position].strip() if position < len(sample) else ""
+    if len(example) > SAMPLE_CHARS:
+        example = example[:SAMPLE_CHARS] + "…"
+    letter = column_letter(position)
+    if example:
+        return str(_("column %(letter)s: %(header)s (e.g. %(example)s)", letter=letter,
+                     header=text, example=example))
+    return str(_("column %(letter)s: %(header)s", letter=letter, header=text))
+
+
+def _show_columns(form: ColumnsForm, kind: ImportKind) -> ResponseReturnValue:
+    rows = [(c, getattr(form, FIELD_PREFIX + c.name)) for c in columns_of(kind)]
+    return render_template("imports/columns.html", form=form, kind=kind, rows=rows)
+
+
+def _parse_choice(text: str) -> Choice | None:
+    """A choice as the commit form carries it, or None when it is not one."""
+    if not text or len(text) > MAX_CHOICE_JSON:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and type(v) is int for k, v in value.items()):
+        return None
+    return value
+
+
+def _say(problem: Message) -> str:
+    """A service's message in the reader's language; its values are filled in afterwards."""
+    return str(_(problem.msgid, **problem.params))
+
+
+def _label(label: Label) -> str:
+    """A column as the file or the template writes it (kept), or words (translated)."""
+    return _say(label) if isinstance(label, Message) else label
+
+
+def _preview(kind: ImportKind, path: Path, token: str, choice: Choice | None
+             ) -> ResponseReturnValue:
+    report = preview(session(), get_geocoder(), path, kind, current_user.organisation,
+                     choice=choice)
     db.session.rollback()
-    return render_template("imports/preview.html", report=report, kind=kind,
-                           form=CommitForm(token=token, kind=kind.value))
+    form = CommitForm(formdata=None, token=token, kind=kind.value,
+                      columns=json.dumps(choice) if choice is not None else "")
+    return _show_report(report, kind, form, path, choice)
+
+
+def _show_report(report: ImportReport, kind: ImportKind, form: CommitForm, path: Path,
+                 choice: Choice | None) -> ResponseReturnValue:
+    errors = [(e.row, _label(e.label), _say(e.problem)) for e in report.errors]
+    used: list[tuple[str, str]] = []
+    if choice is not None:
+        try:
+            header, sample = peek(path)
+        except ImportFileError:
+            header, sample = [], []
+        used = [(name, _column_label(header, sample, position))
+                for name, position in sorted(choice.items(), key=lambda pair: pair[1])
+                if 0 <= position < len(header)]
+    return render_template("imports/preview.html", report=report, kind=kind, form=form,
+                           errors=errors, used=used)
 
 
 @bp.post("/commit")
 @login_required
 def commit_upload() -> ResponseReturnValue:
-    """Import every row of a previewed upload, or none."""
+    """Import every row of a previewed upload, or none, reading its columns as previewed."""
     form = CommitForm()
     if not form.validate_on_submit() or form.kind.data not in set(ImportKind):
         abort(400)
@@ -101,11 +275,14 @@ def commit_upload() -> ResponseReturnValue:
     if not can(KIND_PERMISSION[kind]):
         abort(403)
     path = _upload_path(form.token.data)
+    choice = _parse_choice(form.columns.data)
+    if choice is None:
+        abort(400)
     report = commit(session(), current_user, get_geocoder(), path, kind,
-                    current_user.organisation)
+                    current_user.organisation, choice=choice)
     if not report.ok:
         db.session.rollback()
-        return render_template("imports/preview.html", report=report, kind=kind, form=form)
+        return _show_report(report, kind, form, path, choice)
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(_("%(written)s rows imported; %(skipped)s were already in the registry.",
