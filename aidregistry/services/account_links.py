@@ -21,6 +21,8 @@ RESET_SALT = "aidregistry.password-reset"
 SIGNUP_SALT = "aidregistry.sign-up"
 RESET_MAX_AGE = 60 * 60  # one hour (ASVS 2.5.x: short-lived recovery secrets)
 SIGNUP_MAX_AGE = 24 * 60 * 60
+# As long as an argon2id hash, so that the fingerprint of no account hashes as much.
+NO_ACCOUNT_HASH = "$argon2id$v=19$m=19456,t=2,p=1$" + "A" * 22 + "$" + "A" * 43
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -29,13 +31,26 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 
 def fingerprint(user: User) -> str:
     """Changes whenever the password or the session version changes."""
-    material = f"{user.password_hash}|{user.session_version}".encode()
+    return _fingerprint(user.password_hash, user.session_version)
+
+
+def _fingerprint(password_hash: str, session_version: int) -> str:
+    material = f"{password_hash}|{session_version}".encode()
     return hashlib.sha256(material).hexdigest()[:24]
 
 
-def reset_token(user: User) -> str:
-    """A token that lets its holder set ``user``'s password once, within an hour."""
-    return _serializer(RESET_SALT).dumps({"u": user.id, "f": fingerprint(user)})
+def reset_token(user: User | None) -> str:
+    """A token that lets its holder set ``user``'s password once, within an hour.
+
+    For no user (an address without an active account) the token names no account (id 0,
+    which no row has) but is made with the same work, so that asking for an unknown address
+    costs what asking for a known one does.
+    """
+    if user is None:
+        data = {"u": 0, "f": _fingerprint(NO_ACCOUNT_HASH, 1)}
+    else:
+        data = {"u": user.id, "f": fingerprint(user)}
+    return _serializer(RESET_SALT).dumps(data)
 
 
 def user_for_reset_token(session: Session, token: str) -> User | None:

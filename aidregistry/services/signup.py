@@ -2,13 +2,13 @@
 
 Step one checks the form and answers the same way for every address: a new address is
 sent a confirmation link, a known one a notice to its owner. Step two, the confirmed link,
-creates the organisation and the account. Both branches of step one hash the password, so
-they also take the same time.
+creates the organisation and the account. Both branches of step one hash the password and
+build the registration (and the web layer signs it on both), so they do the same work.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -20,23 +20,30 @@ from aidregistry.services.errors import ServiceError
 from aidregistry.services.passwords import Hasher, password_problem
 
 
+@dataclass(frozen=True)
+class Signup:
+    """A checked sign-up form: what a confirmation link would carry, and whether the
+    address already has an account (then its owner is told instead of sent the link)."""
+
+    registration: dict[str, Any]
+    known: bool
+
+
 def prepare_signup(
     session: Session, hasher: Hasher, org: OrganisationInput, person: PersonInput
-) -> dict[str, Any] | None:
-    """The sign-up to put in a confirmation link, or None when the address has an account."""
+) -> Signup:
+    """Check a sign-up form; both outcomes hash the password and build the registration."""
     problem = password_problem(person.password, email=person.email, name=person.name)
     if problem:
         raise ServiceError(problem, field="password")
     _refuse_taken_identifier(session, org)
-    password_hash = hasher.hash(person.password)  # on both branches: equal timing
-    if find_user(session, person.email) is not None:
-        return None
-    return {
+    registration = {
         "org": {key: _plain(value) for key, value in asdict(org).items()},
         "name": person.name,
         "email": person.email,
-        "password_hash": password_hash,
+        "password_hash": hasher.hash(person.password),  # on both branches: equal work
     }
+    return Signup(registration, known=find_user(session, person.email) is not None)
 
 
 def _plain(value: Any) -> Any:

@@ -40,7 +40,10 @@ def test_known_and_unknown_addresses_get_the_same_answer(
     unknown = ask_reset(app.test_client(), "nobody@example.org")
     assert known.status_code == unknown.status_code == 200
     assert known.data == unknown.data
-    assert [m.to for m in outbox()] == ["known@example.org"]
+    assert [m.to for m in outbox()] == ["known@example.org", "nobody@example.org"]
+    assert "/auth/reset/" in outbox()[0].body
+    assert "no active account uses it" in outbox()[1].body  # a notice, not a link
+    assert "/auth/reset/" not in outbox()[1].body
 
 
 def test_a_reset_link_works_once_and_ends_every_session(

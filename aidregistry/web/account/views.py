@@ -76,14 +76,14 @@ def password() -> ResponseReturnValue:
             db.session.rollback()
             getattr(form, exc.field or "new_password").errors.append(_(exc.message))
         else:
+            from aidregistry.web.auth.links import send_password_notice
+
+            send_password_notice(current_user)
             db.session.commit()
             login_user(
                 current_user._get_current_object()
             )  # this device stays signed in with the new token
             current_app.logger.info("password changed for user %s", current_user.id)
-            from aidregistry.web.auth.links import send_password_notice
-
-            send_password_notice(current_user)
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("account.dashboard"))
     return render_template("account/password.html", form=form)

@@ -23,7 +23,7 @@ from aidregistry.services.account_links import (
 )
 from aidregistry.services.errors import ServiceError
 from aidregistry.services.mailer import Mail, send
-from aidregistry.services.signup import complete_signup
+from aidregistry.services.signup import Signup, complete_signup
 from aidregistry.web.auth.forms import ConfirmForm, ResetPasswordForm, ResetRequestForm
 from aidregistry.web.auth.views import bp
 
@@ -36,20 +36,23 @@ def _hasher() -> Any:
     return current_app.extensions["aidregistry.hasher"]
 
 
-def send_signup_mail(email: str, registration: dict[str, Any] | None) -> None:
-    """A confirmation link for a new address, a notice to the owner of a known one."""
-    if registration is None:
+def send_signup_mail(signup: Signup, email: str) -> None:
+    """A confirmation link for a new address, a notice to the owner of a known one.
+
+    The link is signed on both branches, so that a known address costs what a new one does.
+    """
+    link = url_for("auth.confirm_signup", token=signup_token(signup.registration), _external=True)
+    if signup.known:
         body = _(
             "Someone tried to register an organisation with this e-mail address, which "
             "already has an account. If it was you, sign in at %(url)s or reset your "
             "password; otherwise you can ignore this message.",
             url=url_for("auth.login", _external=True),
         )
-        send(Mail(email, _("Sign-up attempt with your address"), body))
+        send(db.session(), Mail(email, _("Sign-up attempt with your address"), body))
         return
-    link = url_for("auth.confirm_signup", token=signup_token(registration), _external=True)
     body = _("Confirm your registration within 24 hours: %(link)s", link=link)
-    send(Mail(email, _("Confirm your AidRegistry registration"), body, secret=True))
+    send(db.session(), Mail(email, _("Confirm your AidRegistry registration"), body, secret=True))
 
 
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
@@ -87,20 +90,34 @@ def reset_request() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = accounts.find_user(db.session(), form.email.data)
-        if user is not None and user.active:
-            _send_reset_link(user)
+        send(db.session(), reset_mail(form.email.data, user))
+        db.session.commit()
         return render_template("auth/check_email.html")
     return render_template("auth/reset_request.html", form=form)
 
 
-def _send_reset_link(user: User) -> None:
-    link = url_for("auth.reset_password", token=reset_token(user), _external=True)
+def reset_mail(email: str, user: User | None) -> Mail:
+    """A reset link for an active account; any other address is told that it has none.
+
+    Both branches sign a token and build the link, so an unknown address costs what a
+    known one does; the mail goes to the address, never to whoever asked.
+    """
+    account = user if user is not None and user.active else None
+    link = url_for("auth.reset_password", token=reset_token(account), _external=True)
+    if account is None:
+        body = _(
+            "Someone asked to reset the password of an AidRegistry account with this e-mail "
+            "address, but no active account uses it. To register an organisation, go to "
+            "%(url)s; otherwise you can ignore this message.",
+            url=url_for("auth.register", _external=True),
+        )
+        return Mail(accounts.normalise_email(email), _("Password reset requested"), body)
     body = _(
         "Set a new password within one hour: %(link)s\n"
         "If you did not ask for this, ignore this message; your password stays as it is.",
         link=link,
     )
-    send(Mail(user.email, _("Reset your AidRegistry password"), body, secret=True))
+    return Mail(account.email, _("Reset your AidRegistry password"), body, secret=True)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -117,19 +134,19 @@ def reset_password(token: str) -> ResponseReturnValue:
             db.session.rollback()
             form.password.errors = [*form.password.errors, _(exc.message)]
         else:
-            db.session.commit()
             send_password_notice(user)
+            db.session.commit()
             flash(_("Your password is set. Please sign in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
 
 def send_password_notice(user: User) -> None:
-    """Tell the owner that the password changed, in case it was not them."""
+    """Tell the owner that the password changed, in case it was not them (with the commit)."""
     body = _(
         "The password of your AidRegistry account was changed and every session was "
         "signed out. If this was not you, reset your password at %(url)s and tell a "
         "coordinator.",
         url=url_for("auth.reset_request", _external=True),
     )
-    send(Mail(user.email, _("Your AidRegistry password was changed"), body))
+    send(db.session(), Mail(user.email, _("Your AidRegistry password was changed"), body))

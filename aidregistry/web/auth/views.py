@@ -67,7 +67,7 @@ def register() -> ResponseReturnValue:
         place = resolve_place(form, country_hint=form.country.data.upper())
         if place is not None:
             try:
-                registration = prepare_signup(
+                signup = prepare_signup(
                     db.session(),
                     current_app.extensions["aidregistry.hasher"],
                     _org_input(form, place),
@@ -77,7 +77,8 @@ def register() -> ResponseReturnValue:
                 db.session.rollback()
                 show_service_error(form, exc)
             else:
-                send_signup_mail(form.email.data, registration)
+                send_signup_mail(signup, form.email.data)
+                db.session.commit()  # hands the message to the sender
                 return render_template("auth/check_email.html")
     return render_template("auth/register.html", form=form)
 
