@@ -338,3 +338,65 @@ GEOCODER_MESSAGES = (
     lazy_gettext("The online geocoder failed."),
     lazy_gettext("The online geocoder sent a place without coordinates."),
 )
+
+# What an import says about a file, a column or a cell (services/imports: message(),
+# CellError, ImportFileError). The import pages show ``_(m.msgid, **m.params)``: the values
+# (a cell's text, a number) are filled in after translation. tests/functional/test_i18n.py
+# checks that every msgid raised there is listed here.
+IMPORT_MESSAGES = (
+    # services/imports/cells.py
+    lazy_gettext("Enter a whole number, such as 20000 (not %(text)s)."),
+    lazy_gettext("Enter a number from %(low)s to %(high)s."),
+    lazy_gettext("Enter a number such as 31.23 (not %(text)s)."),
+    lazy_gettext("Write the date as YYYY-MM-DD, e.g. 2020-03-15 (not %(text)s)."),
+    # services/imports/columns.py
+    lazy_gettext("column %(number)s"),
+    lazy_gettext("This column has no header; name it or delete it."),
+    lazy_gettext("Unknown column; rename it to one of the template's columns."),
+    lazy_gettext("%(field)s is not a column of this import."),
+    lazy_gettext("Duplicate column: %(field)s is already column %(number)s."),
+    lazy_gettext("This required column is missing."),
+    lazy_gettext("The file has no column %(number)s."),
+    lazy_gettext(
+        "Your column %(column)s is also chosen for %(fields)s; choose each column of your "
+        "file once."
+    ),
+    lazy_gettext("This field is required: choose the column of your file that holds it."),
+    # services/imports/reading.py
+    lazy_gettext("The file is neither UTF-8 nor GB18030 text. Save it as CSV UTF-8."),
+    lazy_gettext("The file is empty."),
+    lazy_gettext(
+        'A quote (") opens here and is never closed, so the rest of the file would be read '
+        "as one cell. Close or remove the quote."
+    ),
+    lazy_gettext("A cell is longer than %(limit)s characters."),
+    lazy_gettext("The row contains a NUL byte; this is not a text file."),
+    lazy_gettext("The CSV is malformed: %(reason)s."),
+    lazy_gettext("The XLSX file cannot be opened; save it again from your spreadsheet program."),
+    lazy_gettext("The first sheet is empty."),
+    # services/imports/rows.py
+    lazy_gettext("%(text)s is not in the catalogue; use a code such as MASK_SURG."),
+    lazy_gettext("The unit is packs: give pack_size, the units in one pack."),
+    lazy_gettext(
+        "Unit %(unit)s does not fit this item; %(item)s is counted in %(base_unit)s (or in "
+        "packs with a pack_size)."
+    ),
+    lazy_gettext("There is no organisation %(id)s."),
+    lazy_gettext(
+        "This cell looks like a spreadsheet formula; remove the leading %(char)s or quote it "
+        "as text."
+    ),
+    lazy_gettext("The cell contains a NUL byte."),
+    lazy_gettext("Unknown transport mode %(mode)s; use air, sea, road or rail."),
+    lazy_gettext("Give at least one standard you accept."),
+    # services/imports/run.py
+    lazy_gettext("This row is blank; delete it."),
+    lazy_gettext(
+        "This row has %(cells)s cells but the header has %(header)s; a cell may contain an "
+        "unquoted comma."
+    ),
+    lazy_gettext("This row has %(cells)s cells but the header has %(header)s."),
+    lazy_gettext("%(organisation)s is not registered to donate."),
+    lazy_gettext("%(organisation)s is not registered to receive."),
+    lazy_gettext("This external_ref appears earlier in the file."),
+)

@@ -297,6 +297,74 @@ def test_every_service_message_has_a_translation() -> None:
     )
 
 
+IMPORT_RAISERS = {"message", "Message", "CellError", "ImportFileError"}
+
+
+def _literal_import_messages() -> set[str]:
+    """Msgids the import raises with a literal text (services/imports/messages.py)."""
+    import ast
+
+    messages = set()
+    for path in sorted((PACKAGE / "services" / "imports").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            first = node.args[0]
+            if name in IMPORT_RAISERS and isinstance(first, ast.Constant) \
+                    and isinstance(first.value, str):
+                messages.add(first.value)
+    return messages
+
+
+def _listed_in_vocabulary(name: str) -> set[str]:
+    """The literal texts of one tuple of aidregistry/web/vocabulary.py."""
+    import ast
+
+    tree = ast.parse((PACKAGE / "web" / "vocabulary.py").read_text(encoding="utf-8"))
+    listed = [node.value for node in tree.body if isinstance(node, ast.Assign)
+              and any(getattr(target, "id", None) == name for target in node.targets)]
+    assert listed, f"vocabulary.py has no {name}"
+    return {node.args[0].value for node in ast.walk(listed[0])
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)}
+
+
+def test_every_import_message_is_listed_for_extraction() -> None:
+    """A msgid raised by the import must be in IMPORT_MESSAGES, and only those are there."""
+    raised = _literal_import_messages()
+    assert len(raised) > 20, "the scan found too few import messages"
+    listed = _listed_in_vocabulary("IMPORT_MESSAGES")
+    assert not raised - listed, f"add to IMPORT_MESSAGES in vocabulary.py: {raised - listed}"
+    assert not listed - raised, f"no longer raised, remove: {listed - raised}"
+
+
+def test_every_import_message_has_a_translation() -> None:
+    translated = {m.id for m in _po() if m.id and not _untranslated(m)}
+    missing = sorted(_literal_import_messages() - translated)
+    assert not missing, f"import messages not in the catalogue: {missing}; {HOW_TO_FIX}"
+
+
+def test_import_row_messages_are_shown_in_chinese(client: FlaskClient, db_session: Any) -> None:
+    user = member(OrgRole.DONOR)
+    db_session.commit()
+    sign_in(client, user.email)
+    client.get("/language/zh")
+    text = ("item_code,quantity,place,available_from,colour\n"
+            "UNICORN,12x,Shanghai,15/03/2020,red\n")
+    page = text_of(client.post("/imports/", data={"kind": "donations", "file": (
+        io.BytesIO(text.encode()), "in.csv")}, content_type="multipart/form-data"))
+    if 'id="import-columns"' in page:  # the unknown column: leave it out, as a donor would
+        page = text_of(client.post("/imports/columns", data={
+            "token": page.split('name="token" type="hidden" value="')[1][:32],
+            "kind": "donations", "map_item_code": "0", "map_quantity": "1", "map_place": "2",
+            "map_available_from": "3"}))
+    problems = page.split('id="import-errors"')[1].split("</table>")[0]
+    assert "UNICORN" in problems  # the cells, as written
+    assert "15/03/2020" in problems
+    for english in ("is not in the catalogue", "Enter a whole number", "Write the date as"):
+        assert english not in problems
+
+
 def test_a_service_message_is_shown_translated(client: FlaskClient, db_session: Any) -> None:
     user = member(OrgRole.RECIPIENT, country="IT", city="Milan")
     need = NeedFactory(organisation=user.organisation, status=NeedStatus.CLOSED)
