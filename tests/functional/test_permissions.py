@@ -70,6 +70,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/shipments/new"): row(302, 200, 200, 403, 200),
     ("GET", "/shipments/<int:shipment_id>/legs/new"): row(302, 403, 200, 403, 200),
     ("GET", "/shipments/<int:shipment_id>/legs/<int:leg_id>/edit"): row(302, 403, 200, 403, 200),
+    ("GET", "/shipments/<int:shipment_id>/legs/<int:leg_id>/remove"): row(302, 403, 200, 403, 200),
     ("GET", "/shipments/<int:shipment_id>/status"): row(302, 403, 200, 403, 200),
     ("GET", "/shipments/<int:shipment_id>/receipt"): row(302, 403, 403, 200, 403),
     ("GET", "/account/tokens/"): row(302, 200, 200, 200, 200),

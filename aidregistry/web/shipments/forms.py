@@ -90,6 +90,12 @@ class LegForm(LegFields, FlaskForm):
     """Add or correct one leg."""
 
 
+class RemoveLegForm(FlaskForm):
+    """Confirm the removal of one leg, at the shipment's version the page showed."""
+
+    version = HiddenField()
+
+
 class LineForm(Form):
     """One allocation offered for the shipment: tick it and say how much goes."""
 

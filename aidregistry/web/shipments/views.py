@@ -1,4 +1,4 @@
-"""Shipments: the list, one shipment, recording, legs, status changes and the receipt."""
+"""Shipments: the list, one shipment, recording, status changes and the receipt (legs: legs.py)."""
 
 from __future__ import annotations
 
@@ -15,19 +15,17 @@ from aidregistry.extensions import db
 from aidregistry.models import (
     Organisation,
     Shipment,
-    ShipmentLeg,
     ShipmentStatus,
     VerificationState,
 )
 from aidregistry.permissions import Permission, permission_required
-from aidregistry.services import receipts, shipments
+from aidregistry.services import receipts, shipment_legs, shipments
 from aidregistry.services.errors import ServiceError
 from aidregistry.web.forms import as_choices, resolve_place, version_of
 from aidregistry.web.pagination import paginate
 from aidregistry.web.shipments.forms import (
     LABELS,
     STATUS_LABELS,
-    LegForm,
     ReceiptForm,
     ShipmentForm,
     StatusForm,
@@ -95,11 +93,22 @@ def detail(shipment_id: int) -> ResponseReturnValue:
         current_user.is_coordinator
         or current_user.organisation_id in (shipment.donor_id, shipment.recipient_id))
     return render_template("shipments/detail.html", shipment=shipment, party=party,
+                           timeline=_timeline(shipment, party),
+                           gaps=shipment_legs.route_gaps(shipment) if party else [],
                            may_ship=shipments.may_ship(current_user, shipment)
                            and shipment.status in shipments.TRANSITIONS,
                            may_receive=shipments.may_receive(current_user, shipment)
                            and shipment.receipt is None
                            and shipment.status in shipments.RECEIVABLE)
+
+
+def _timeline(shipment: Shipment, party: bool) -> list[tuple[str, Any]]:
+    """Status events, and for the two organisations and coordinators the route's corrections."""
+    entries: list[tuple[str, Any]] = [("status", event) for event in shipment.events]
+    if party:
+        entries += [("route", event)
+                    for event in shipment_legs.route_changes(db.session(), shipment)]
+    return sorted(entries, key=lambda entry: entry[1].at)  # stable: a status event first
 
 
 def field_error(form: Any, exc: ServiceError, line_index: list[int] | None = None) -> None:
@@ -171,67 +180,6 @@ def new() -> ResponseReturnValue:
 
 def _int(raw: Any) -> int:
     return int(raw) if str(raw or "").isdigit() else 0
-
-
-def _render_leg(form: LegForm, shipment: Shipment, leg: ShipmentLeg | None) -> ResponseReturnValue:
-    return render_template("shipments/leg.html", form=form, shipment=shipment, leg=leg)
-
-
-@bp.route("/<int:shipment_id>/legs/new", methods=["GET", "POST"])
-@login_required
-def leg_new(shipment_id: int) -> ResponseReturnValue:
-    """Add the next leg, such as hub → destination."""
-    shipment = _own(shipment_id, shipments.may_ship)
-    form = LegForm()
-    if not form.is_submitted():
-        form.version.data = str(shipment.version)
-        if shipment.legs:
-            last = shipment.legs[-1]
-            form.origin.form.place.data = last.destination
-            form.origin.form.lat.data = last.destination_lat
-            form.origin.form.lon.data = last.destination_lon
-    elif form.validate():
-        return _save_leg(form, shipment, None)
-    return _render_leg(form, shipment, None)
-
-
-def _save_leg(form: LegForm, shipment: Shipment, leg: ShipmentLeg | None) -> ResponseReturnValue:
-    data = _leg_input(form)
-    if data is not None:
-        try:
-            if leg is None:
-                shipments.add_leg(db.session(), current_user, shipment, data, version_of(form))
-            else:
-                shipments.edit_leg(db.session(), current_user, leg, data, version_of(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The leg is saved."), "success")
-            return redirect(url_for("shipments.detail", shipment_id=shipment.id))
-    return _render_leg(form, shipment, leg)
-
-
-@bp.route("/<int:shipment_id>/legs/<int:leg_id>/edit", methods=["GET", "POST"])
-@login_required
-def leg_edit(shipment_id: int, leg_id: int) -> ResponseReturnValue:
-    """Correct a leg or add what became known: actual dates, customs, the waybill."""
-    shipment = _own(shipment_id, shipments.may_ship)
-    leg = db.session.get(ShipmentLeg, leg_id)
-    if leg is None or leg.shipment_id != shipment.id:
-        abort(404)
-    form = LegForm(obj=leg)
-    if not form.is_submitted():
-        form.version.data = str(shipment.version)
-        for end in ("origin", "destination"):
-            sub = getattr(form, end).form
-            sub.place.data = getattr(leg, end)
-            sub.lat.data, sub.lon.data = getattr(leg, f"{end}_lat"), getattr(leg, f"{end}_lon")
-        form.mode.data, form.customs.data = leg.mode.value, leg.customs.value
-    elif form.validate():
-        return _save_leg(form, shipment, leg)
-    return _render_leg(form, shipment, leg)
 
 
 @bp.route("/<int:shipment_id>/status", methods=["GET", "POST"])
@@ -309,3 +257,6 @@ def own_shipments(limit: int = 10) -> list[Shipment]:
     return list(db.session.scalars(
         select(Shipment).where(or_(Shipment.donor_id == org, Shipment.recipient_id == org))
         .order_by(Shipment.id.desc()).limit(limit)))
+
+
+from aidregistry.web.shipments import legs as _legs  # noqa: E402, F401 - registers the leg routes
