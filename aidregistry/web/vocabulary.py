@@ -327,6 +327,39 @@ IMPORT_COLUMN_HELP = (
     lazy_gettext("YYYY-MM-DD; default 30 days from today"),
 )
 
+# What each import column is called (services/imports/columns.py LABELS), shown as
+# ``_(label)`` on the columns screen; all but the first are the record forms' own labels.
+IMPORT_COLUMN_LABELS = (
+    lazy_gettext("Your own reference"),
+    lazy_gettext("Item"),
+    lazy_gettext("Quantity"),
+    lazy_gettext("Counted in"),
+    lazy_gettext("Units per pack"),
+    lazy_gettext("Pack name (box, carton…)"),
+    lazy_gettext("Standard the goods meet"),
+    lazy_gettext("Place"),
+    lazy_gettext("Country"),
+    lazy_gettext("Latitude"),
+    lazy_gettext("Longitude"),
+    lazy_gettext("Available from"),
+    lazy_gettext("Expiry date"),
+    lazy_gettext("Can travel by"),
+    lazy_gettext("NMPA registration number"),
+    lazy_gettext("FDA emergency use authorisation"),
+    lazy_gettext("FDA 510(k) number"),
+    lazy_gettext("CE certificate"),
+    lazy_gettext("CE notified body number"),
+    lazy_gettext("NIOSH approval (TC-84A-…)"),
+    lazy_gettext("Manufacturer"),
+    lazy_gettext("Lot or batch"),
+    lazy_gettext("Notes"),
+    lazy_gettext("Organisation"),
+    lazy_gettext("Standards you accept"),
+    lazy_gettext("Priority"),
+    lazy_gettext("Needed by"),
+    lazy_gettext("Lapses on unless reconfirmed (default: in 30 days)"),
+)
+
 # Why the online geocoder failed (geocoding/nominatim.py), shown under the place field.
 GEOCODER_MESSAGES = (
     # geocoding/nominatim.py

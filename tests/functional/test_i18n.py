@@ -378,10 +378,12 @@ def test_a_service_message_is_shown_translated(client: FlaskClient, db_session: 
 
 
 def test_every_import_column_help_has_a_translation() -> None:
-    """The import page shows ``_(c.help)``; new help must be added to vocabulary.py."""
-    from aidregistry.services.imports.columns import columns_of
+    """The import pages show ``_(c.help)`` and each column's label; add new ones to
+    vocabulary.py."""
+    from aidregistry.services.imports.columns import columns_of, labels_of
 
     helps = {c.help for kind in ImportKind for c in columns_of(kind) if c.help}
+    helps |= {labels_of(kind)[c.name] for kind in ImportKind for c in columns_of(kind)}
     translated = {m.id for m in _po() if m.id and not _untranslated(m)}
     missing = sorted(helps - translated)
     assert not missing, (

@@ -78,6 +78,29 @@ NEED_COLUMNS = (
 )
 
 
+# What each field is called on the record forms (the web shows them translated).
+LABELS = {
+    "external_ref": "Your own reference", "item_code": "Item", "quantity": "Quantity",
+    "unit": "Counted in", "pack_size": "Units per pack", "pack_label": "Pack name (box, carton…)",
+    "standard_code": "Standard the goods meet", "place": "Place", "country": "Country",
+    "lat": "Latitude", "lon": "Longitude", "available_from": "Available from",
+    "expires_on": "Expiry date", "modes": "Can travel by",
+    "cert_nmpa": "NMPA registration number", "cert_fda_eua": "FDA emergency use authorisation",
+    "cert_fda_510k": "FDA 510(k) number", "cert_ce": "CE certificate",
+    "cert_ce_notified_body": "CE notified body number",
+    "cert_niosh": "NIOSH approval (TC-84A-…)", "manufacturer": "Manufacturer",
+    "lot": "Lot or batch", "notes": "Notes", "organisation_id": "Organisation",
+    "accepted_standards": "Standards you accept", "priority": "Priority",
+    "needed_by": "Needed by",
+}
+NEED_LABELS = {**LABELS, "expires_on": "Lapses on unless reconfirmed (default: in 30 days)"}
+
+
+def labels_of(kind: ImportKind) -> dict[str, str]:
+    """Each column's name → what the record forms call the field."""
+    return LABELS if kind is ImportKind.DONATIONS else NEED_LABELS
+
+
 def columns_of(kind: ImportKind) -> tuple[Column, ...]:
     """The columns of a kind of import."""
     return DONATION_COLUMNS if kind is ImportKind.DONATIONS else NEED_COLUMNS

@@ -42,6 +42,7 @@ from aidregistry.services.imports.columns import (
     column_letter,
     columns_of,
     guess_choice,
+    labels_of,
     template_csv,
     template_xlsx,
 )
@@ -210,7 +211,9 @@ def _column_label(header: list[str], sample: list[str], position: int) -> str:
 
 
 def _show_columns(form: ColumnsForm, kind: ImportKind) -> ResponseReturnValue:
-    rows = [(c, getattr(form, FIELD_PREFIX + c.name)) for c in columns_of(kind)]
+    labels = labels_of(kind)
+    rows = [(c, _(labels[c.name]), getattr(form, FIELD_PREFIX + c.name))
+            for c in columns_of(kind)]
     return render_template("imports/columns.html", form=form, kind=kind, rows=rows)
 
 
@@ -251,13 +254,14 @@ def _preview(kind: ImportKind, path: Path, token: str, choice: Choice | None
 def _show_report(report: ImportReport, kind: ImportKind, form: CommitForm, path: Path,
                  choice: Choice | None) -> ResponseReturnValue:
     errors = [(e.row, _label(e.label), _say(e.problem)) for e in report.errors]
-    used: list[tuple[str, str]] = []
+    used: list[tuple[str, str, str]] = []
     if choice is not None:
         try:
             header, sample = peek(path)
         except ImportFileError:
             header, sample = [], []
-        used = [(name, _column_label(header, sample, position))
+        labels = labels_of(kind)
+        used = [(name, str(_(labels.get(name, name))), _column_label(header, sample, position))
                 for name, position in sorted(choice.items(), key=lambda pair: pair[1])
                 if 0 <= position < len(header)]
     return render_template("imports/preview.html", report=report, kind=kind, form=form,
