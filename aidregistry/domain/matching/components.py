@@ -164,8 +164,9 @@ def _column_generation(
     while True:
         sel = np.flatnonzero(active)
         flow = np.zeros(tail.size, dtype=np.int64)
-        flow[sel] = solve_flow(supply.size, tail[sel], head[sel], cap[sel], costs[sel], supply)
-        pot = potentials(supply.size, tail[sel], head[sel], costs[sel], flow[sel], cap[sel])
+        flow[sel], pot = solve_flow(
+            supply.size, tail[sel], head[sel], cap[sel], costs[sel], supply
+        )
         out = np.flatnonzero(~active)
         reduced = costs[out] + pot[tail[out]] - pot[head[out]]
         negative = out[reduced < 0]
