@@ -314,3 +314,26 @@ def test_row_messages_follow_the_reader_language(client: FlaskClient, db_session
     client.get("/language/en")
     english = upload(client, bad).get_data(as_text=True)
     assert "&#39;&lt;b&gt;UNICORN&lt;/b&gt;&#39; is not in the catalogue" in english
+
+
+def test_an_xlsx_upload_with_its_own_headers(client: FlaskClient, db_session: Any) -> None:
+    """Uploads are stored under a token, without the .xlsx ending openpyxl looks for."""
+    from openpyxl import Workbook
+
+    signed_in_donor(client, db_session)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["物资", "数量", "城市", "日期"])
+    sheet.append(["MASK_SURG", 100, "杭州", "2020-03-15"])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    page = client.post("/imports/", data={"kind": "donations", "file": (data, "捐赠.xlsx")},
+                       content_type="multipart/form-data")
+    assert "column B: 数量 (e.g. 100)" in page.get_data(as_text=True)
+    preview_page = choose(client, page, map_item_code="0", map_quantity="1", map_place="2",
+                          map_available_from="3")
+    assert "All 1 rows are valid" in preview_page.get_data(as_text=True)
+    assert client.post("/imports/commit", data=commit_form(preview_page)).status_code == 302
+    assert db_session.query(Donation).one().quantity == 100

@@ -126,9 +126,13 @@ def _csv_body(reader: Any, stream: IO[str]) -> Rows:
 def _xlsx_rows(path: Path) -> tuple[list[str], Rows]:
     from openpyxl import load_workbook
 
+    # A stream, not the path: openpyxl refuses a path without an .xlsx ending, and uploads
+    # are stored under a token.
+    stream = path.open("rb")
     try:
-        book = load_workbook(path, read_only=True, data_only=False)
+        book = load_workbook(stream, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged archive
+        stream.close()
         raise ImportFileError("The XLSX file cannot be opened; save it again from your "
                           "spreadsheet program.") from exc
     sheet = book.worksheets[0]
@@ -137,18 +141,20 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Rows]:
         header = [_cell_text(value) for value in next(rows)]
     except StopIteration as exc:
         book.close()
+        stream.close()
         raise ImportFileError("The first sheet is empty.", 1) from exc
     while header and header[-1] == "":
         header.pop()  # openpyxl reports the sheet's full width; trailing empty headers are padding
-    return header, _xlsx_body(rows, book)
+    return header, _xlsx_body(rows, book, stream)
 
 
-def _xlsx_body(rows: Iterator[tuple[Any, ...]], book: Any) -> Rows:
+def _xlsx_body(rows: Iterator[tuple[Any, ...]], book: Any, stream: IO[bytes]) -> Rows:
     try:
         for number, values in enumerate(rows, start=2):
             yield Row(number, [_cell_text(value) for value in values])
     finally:
         book.close()
+        stream.close()
 
 
 def _cell_text(value: Any) -> str:
