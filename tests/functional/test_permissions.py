@@ -84,6 +84,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/exports/iati.xml"): ALL_200,
     ("GET", "/imports/"): row(302, 200, 200, 200, 403),
     ("POST", "/imports/commit"): row(302, 400, 400, 400, 400),
+    ("GET", "/imports/columns"): row(302, 400, 400, 400, 400),
+    ("POST", "/imports/columns"): row(302, 400, 400, 400, 400),
     ("GET", "/imports/template/<kind>.<fmt>"): ALL_200,
 }
 
