@@ -75,6 +75,26 @@ def test_a_corrected_leg_shows_before_and_after_in_the_history(
     assert "Leg 1 corrected" not in public
 
 
+def test_a_retyped_hub_is_looked_up_not_left_at_the_old_position(
+        client: FlaskClient, world: dict[str, Any], db_session: Any) -> None:
+    shipment = two_legs(client, world, db_session)
+    first = shipment.legs[0]
+    form = client.get(legs_url(shipment, first, "edit")).text
+    assert 'value="31000"' in form  # the weight as typed, not "31000.0"
+    stored = {"destination-lat": str(first.destination_lat),
+              "destination-lon": str(first.destination_lon)}
+    assert f'value="{stored["destination-lat"]}"' in form  # what the browser sends back
+    retyped = {**LEG, **stored, "destination-place": "Rome, Italy",
+               "version": str(shipment.version)}
+    assert client.post(legs_url(shipment, first, "edit"), data=retyped).status_code == 302
+    assert first.destination == "Rome, Italy"
+    assert round(first.destination_lat, 1) == 41.9  # Rome's, no longer Liège's 50.6
+    kept = {**LEG, **stored, "destination-place": "Rome, Italy", "destination-lat": "41.9",
+            "destination-lon": "12.5", "version": str(shipment.version)}
+    assert client.post(legs_url(shipment, first, "edit"), data=kept).status_code == 302
+    assert (first.destination_lat, first.destination_lon) == (41.9, 12.5)  # typed: kept
+
+
 @pytest.mark.parametrize(("changes", "message"), [
     ({"planned_arrival": "2020-03-12"}, "The arrival cannot be before the departure."),
     ({"gross_weight_kg": "nan"}, "Enter a real number."),

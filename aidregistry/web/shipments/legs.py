@@ -71,7 +71,28 @@ def leg_new(shipment_id: int) -> ResponseReturnValue:
     return _render_leg(form, shipment, None)
 
 
+def _forget_stale_positions(form: LegForm, known: dict[str, tuple[Any, Any, Any]]) -> None:
+    """Drop the coordinates the form was filled with when the place's name was retyped.
+
+    The edit form (and the next leg's origin) comes with the stored coordinates; an officer
+    who corrects "Liège" to "Brussels" changes the name only, and would otherwise keep
+    Liège's position on the map. A retyped name with untouched coordinates is looked up.
+    """
+    for end, (name, lat, lon) in known.items():
+        sub = getattr(form, end).form
+        retyped = (sub.place.data or "").strip() != (name or "").strip()
+        if retyped and (sub.lat.data, sub.lon.data) == (lat, lon):
+            sub.lat.data = sub.lon.data = None
+
+
 def _save_leg(form: LegForm, shipment: Shipment, leg: ShipmentLeg | None) -> ResponseReturnValue:
+    if leg is not None:
+        _forget_stale_positions(form, {end: (getattr(leg, end), getattr(leg, f"{end}_lat"),
+                                             getattr(leg, f"{end}_lon")) for end in PLACES})
+    elif shipment.legs:
+        last = shipment.legs[-1]
+        _forget_stale_positions(form, {"origin": (last.destination, last.destination_lat,
+                                                  last.destination_lon)})
     data = _leg_input(form)
     if data is not None:
         try:
@@ -96,6 +117,9 @@ def _fill_leg(form: LegForm, shipment: Shipment, leg: ShipmentLeg) -> None:
         sub.place.data = getattr(leg, end)
         sub.lat.data, sub.lon.data = getattr(leg, f"{end}_lat"), getattr(leg, f"{end}_lon")
     form.mode.data, form.customs.data = leg.mode.value, leg.customs.value
+    weight = leg.gross_weight_kg
+    if weight is not None and weight.is_integer():
+        form.gross_weight_kg.data = int(weight)  # "31000", not "31000.0"
 
 
 @bp.route("/<int:shipment_id>/legs/<int:leg_id>/edit", methods=["GET", "POST"])
