@@ -1,4 +1,5 @@
-"""A donor ships a confirmed allocation via Liège; the recipient confirms a short receipt."""
+"""A donor ships a confirmed allocation via Liège, correcting its route on the way; the recipient
+confirms a short receipt."""
 
 from __future__ import annotations
 
@@ -72,6 +73,30 @@ def add_road_leg(page: Any) -> None:
     page.wait_for_selector("text=The leg is saved.")
 
 
+def correct_route(page: Any) -> None:
+    """Fix a mistyped air waybill, then take out a leg added by mistake."""
+    page.click("#legs-table tr:nth-child(1) >> a.leg-correct")
+    assert page.input_value("#reference") == "112-12345675"
+    page.fill("#reference", "112-12345686")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("text=The leg is saved.")
+    page.click("a:has-text('Add a leg')")
+    page.fill("#destination-place", "Naples, Italy")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("text=The leg is saved.")
+    page.click("#legs-table tr:nth-child(3) >> a.leg-remove")
+    assert "Rome, Italy → Naples, Italy" in page.inner_text("#leg-summary")
+    shot(page, "leg-remove")
+    page.click("button:has-text('Remove the leg')")
+    page.wait_for_selector("text=Leg 3 is removed")
+    assert "Naples" not in page.inner_text("#legs-table")
+    assert "112-12345686" in page.inner_text("#legs-table")
+    timeline = page.inner_text("#timeline")
+    assert "Leg 1 corrected" in timeline
+    assert "Leg 3 removed: Rome, Italy → Naples, Italy" in timeline
+    shot(page, "shipment-route-corrected")
+
+
 def mark_in_transit(page: Any) -> None:
     page.click("a:has-text('Change the status')")
     page.select_option("#status", "in_transit")
@@ -101,6 +126,7 @@ def test_donor_ships_and_recipient_confirms_receipt(browser: Any, page: Any,
     sign_in(page, base, world["donor"])
     record_shipment(page, base, world["allocation"])
     add_road_leg(page)
+    correct_route(page)
     mark_in_transit(page)
     shot(page, "shipment-in-transit")
     legs = page.inner_text("#legs-table")
@@ -115,6 +141,9 @@ def test_donor_ships_and_recipient_confirms_receipt(browser: Any, page: Any,
     recipient.wait_for_selector("table.shipment-lines")  # the need page, fully parsed
     assert "Shipments and receipts" in recipient.inner_text("main")
     shot(recipient, "need-with-shipment")
+    page.reload()  # the donor's view of the delivered shipment: its route is a record now
+    assert "can no longer be corrected" in page.inner_text("#route-closed")
+    assert page.locator("a.leg-remove").count() == 0
     assert_map_shows_delivery(page, base)
     assert page.dialogs == []
 
