@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from aidregistry.models import AllocationStatus, LocationPrecision, OrgRole, VerificationState
@@ -152,3 +155,64 @@ def test_the_page_is_small_and_translated(client: FlaskClient, world: World) -> 
     assert len(english.data) < 60_000
     chinese = client.get("/map/?lang=zh").data.decode()
     assert 'lang="zh"' in chinese
+
+
+def outline_url(html: str) -> str:
+    found = re.search(r'data-outline-src="(/map/outline-[0-9a-f]{16}\.json)"', html)
+    assert found, "the page names the outline map's file"
+    return found.group(1)
+
+
+def test_the_outline_map_is_a_separate_file_cached_for_a_year(client: FlaskClient) -> None:
+    html = client.get("/map/").data.decode()
+    url = outline_url(html)
+    assert '"basemap' not in html
+    assert '"arcs"' not in html
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(response.data) < 200_000
+    topology = json.loads(gzip.decompress(response.data))
+    assert topology["type"] == "Topology"
+    assert {"land", "coast", "borders", "land_low", "coast_low", "borders_low"} <= set(
+        topology["objects"])
+    assert "Natural Earth" in topology["source"]
+    etag = response.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    # Another digest is another file, which this site does not have.
+    assert client.get("/map/outline-0123456789abcdef.json").status_code == 404
+
+
+def test_the_outline_file_is_the_one_on_disk(client: FlaskClient, app: Flask) -> None:
+    raw = Path(app.static_folder or "", "basemap", "world.json").read_bytes()
+    assert client.get(outline_url(client.get("/map/").data.decode())).data == raw
+    assert hashlib.sha256(raw).hexdigest()[:16] in outline_url(client.get("/map/").data.decode())
+
+
+def test_both_base_layers_are_in_the_switcher_tiles_first(client: FlaskClient) -> None:
+    html = client.get("/map/").data.decode()
+    layers = re.search(r"base_layers : \{(.*?)\}", html, re.S)
+    assert layers
+    assert re.findall(r'"([^"]+)" :', layers.group(1)) == ["Street map", "Outline map (offline)"]
+    outline = re.search(r'data-layer-outline="(feature_group_\w+)"', html)
+    tiles = re.search(r'data-layer-tiles="(tile_layer_\w+)"', html)
+    assert outline
+    assert tiles
+    assert f"{tiles.group(1)}.addTo(" in html  # the tiles are shown while they work
+    assert f"{outline.group(1)}.addTo(" not in html
+
+
+def test_without_a_tile_url_the_outline_is_the_only_base_layer(
+    app_config: dict[str, Any], request: pytest.FixtureRequest
+) -> None:
+    app_config["AIDREGISTRY_TILE_URL"] = ""
+    client: FlaskClient = request.getfixturevalue("client")
+    response = client.get("/map/")
+    html = response.data.decode()
+    assert 'data-layer-tiles=""' in html
+    assert "tile_layer_" not in html
+    outline = re.search(r'data-layer-outline="(feature_group_\w+)"', html)
+    assert outline
+    assert f"{outline.group(1)}.addTo(" in html
+    assert "img-src 'self' data:;" in response.headers["Content-Security-Policy"]

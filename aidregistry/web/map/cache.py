@@ -33,6 +33,11 @@ class Payload:
     def of(cls, document: Any) -> Payload:
         raw = json.dumps(document, separators=(",", ":"), ensure_ascii=False,
                          allow_nan=False).encode()
+        return cls.of_bytes(raw)
+
+    @classmethod
+    def of_bytes(cls, raw: bytes) -> Payload:
+        """Bytes serialised already (a file's), compressed once."""
         return cls(raw, gzip.compress(raw, compresslevel=6, mtime=0),
                    hashlib.sha256(raw).hexdigest()[:32])
 
@@ -102,7 +107,13 @@ class PayloadCache:
         self._entries.clear()
 
 
-def json_response(payload: Payload, request: Request) -> Response:
+# Public data that change at any time: browsers keep it but ask again each time.
+REVALIDATE = "public, no-cache"
+# A file whose URL holds its digest never changes under that URL.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def json_response(payload: Payload, request: Request, cache_control: str = REVALIDATE) -> Response:
     """200 with gzip when accepted, or 304 when the client holds this ETag already."""
     if request.if_none_match.contains(payload.etag):
         response = Response(status=304)
@@ -113,6 +124,5 @@ def json_response(payload: Payload, request: Request) -> Response:
         response = Response(payload.raw, mimetype="application/json")
     response.set_etag(payload.etag)
     response.headers["Vary"] = "Accept-Encoding"
-    # Public data that change at any time: browsers keep it but ask again each time.
-    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Cache-Control"] = cache_control
     return response

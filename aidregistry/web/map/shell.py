@@ -60,16 +60,25 @@ class Shell:
 
 
 def build_shell(tile_url: str, attribution: str, labels: dict[str, str]) -> Shell:
-    """A world map with the configured tiles, three empty overlays and a layer switcher."""
+    """A world map with two base layers, three empty overlays and a layer switcher.
+
+    The base layers are the configured tiles, shown first, and the offline outline (an
+    empty group that static/js/map-outline.js fills); with no tile URL the outline is the
+    only one.
+    """
     m = folium.Map(location=[30, 10], zoom_start=2, min_zoom=1, tiles=None,
                    prefer_canvas=True, maxZoom=18, worldCopyJump=False)
-    folium.TileLayer(tiles=tile_url, attr=attribution, name=labels["tiles"],
-                     max_zoom=18).add_to(m)
-    groups: dict[str, Any] = {key: folium.FeatureGroup(name=labels[key]).add_to(m)
-                              for key in ("flows", "points", "needs")}
+    layers: dict[str, Any] = {}
+    if tile_url.strip():
+        layers["tiles"] = folium.TileLayer(tiles=tile_url, attr=attribution,
+                                           name=labels["tiles"], max_zoom=18).add_to(m)
+    layers["outline"] = folium.FeatureGroup(name=labels["outline"], overlay=False,
+                                            show="tiles" not in layers).add_to(m)
+    for key in ("flows", "points", "needs"):
+        layers[key] = folium.FeatureGroup(name=labels[key]).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     root: Any = m.get_root()  # a branca Figure, typed as its base Element
     root.render()
     header = _PAGE_STYLES.sub("", root.header.render())
-    names = {"map": m.get_name(), **{key: group.get_name() for key, group in groups.items()}}
+    names = {"map": m.get_name(), **{key: layer.get_name() for key, layer in layers.items()}}
     return Shell(header, root.html.render(), root.script.render(), names)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -15,7 +16,7 @@ from aidregistry.extensions import db
 from aidregistry.models import ItemType, Organisation, OrgKind, VerificationState
 from aidregistry.services.map_data import build_map_data, data_version
 from aidregistry.web.auth.forms import KIND_LABELS
-from aidregistry.web.map.cache import PayloadCache, VersionCheck, json_response
+from aidregistry.web.map.cache import IMMUTABLE, Payload, PayloadCache, VersionCheck, json_response
 from aidregistry.web.map.shell import Shell, build_shell, use_local_assets
 from aidregistry.web.quantities import CATEGORY_LABELS, unit_plurals
 from aidregistry.web.security import csp_nonce
@@ -27,6 +28,9 @@ SHELLS_KEY = "aidregistry.map_shells"
 
 VERSION_KEY = "aidregistry.map_version"
 VERSION_TTL_SECONDS = 2.0
+OUTLINE_KEY = "aidregistry.map_outline"
+# Natural Earth land, coasts and borders as TopoJSON, made by scripts/build_basemap.py.
+OUTLINE_FILE = Path("basemap", "world.json")
 
 
 @bp.record_once
@@ -43,7 +47,8 @@ def _shell() -> Shell:
     shells: dict[str, Shell] = current_app.extensions[SHELLS_KEY]
     locale = str(get_locale() or "en")
     if locale not in shells:
-        labels = {"tiles": _("Street map"), "flows": _("Flows of goods"),
+        labels = {"tiles": _("Street map"), "outline": _("Outline map (offline)"),
+                  "flows": _("Flows of goods"),
                   "points": _("Donors and recipients"), "needs": _("Open needs")}
         shells[locale] = build_shell(current_app.config["AIDREGISTRY_TILE_URL"],
                                      current_app.config["AIDREGISTRY_TILE_ATTRIBUTION"], labels)
@@ -68,7 +73,8 @@ def index() -> ResponseReturnValue:
     kinds = [(kind.value, label) for kind, label in KIND_LABELS.items() if kind in OrgKind]
     return render_template("map/index.html", parts=shell.parts(csp_nonce()), names=shell.names,
                            items=items, categories=categories, kinds=kinds,
-                           countries=_countries(), labels=script_labels())
+                           countries=_countries(), labels=script_labels(),
+                           outline_digest=_outline().etag[:16])
 
 
 def script_labels() -> dict[str, object]:
@@ -112,6 +118,24 @@ def data() -> ResponseReturnValue:
     version = check.current(lambda: data_version(session))
     payload = cache.get("map", version, lambda: build_map_data(session, _snap_to_city))
     return json_response(payload, request)
+
+
+def _outline() -> Payload:
+    """The outline file, read and compressed once per process."""
+    if OUTLINE_KEY not in current_app.extensions:
+        path = Path(current_app.static_folder or "static", OUTLINE_FILE)
+        current_app.extensions[OUTLINE_KEY] = Payload.of_bytes(path.read_bytes())
+    payload: Payload = current_app.extensions[OUTLINE_KEY]
+    return payload
+
+
+@bp.get("/outline-<digest>.json")
+def outline(digest: str) -> ResponseReturnValue:
+    """The offline base map; its URL names its content, so browsers keep it for a year."""
+    payload = _outline()
+    if digest != payload.etag[:16]:
+        abort(404)
+    return json_response(payload, request, IMMUTABLE)
 
 
 def cache_of(app: Flask) -> PayloadCache:
