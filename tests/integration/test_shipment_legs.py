@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm.exc import StaleDataError
 
 from aidregistry.domain.places import Place
 from aidregistry.domain.routes import Refusal
@@ -14,6 +15,7 @@ from aidregistry.models import AuditEvent, OrgRole, Shipment, ShipmentLeg, Shipm
 from aidregistry.services import shipment_legs, shipments
 from aidregistry.services.errors import Conflict, NotAllowed, ServiceError
 from aidregistry.services.map_data import data_version
+from tests.conftest import PG_URL
 from tests.factories import coordinator, member
 from tests.integration.test_shipments import HANGZHOU, LIEGE, ROME, confirmed, leg, ship, status
 
@@ -151,3 +153,21 @@ def test_route_gaps_name_both_legs(db_session: Any, parties: dict[str, Any]) -> 
     assert shipment_legs.route_gaps(shipment) == []
     shipments.edit_leg(db_session, parties["donor"], shipment.legs[0], leg(HANGZHOU, ROME))
     assert shipment_legs.route_gaps(shipment) == [(shipment.legs[0], shipment.legs[1])]
+
+
+@pytest.mark.skipif(not PG_URL, reason="SQLite begins every transaction IMMEDIATE: no other "
+                    "save can land between the version check and the write")
+def test_a_removal_racing_past_the_version_check_writes_nothing(
+        db_session: Any, parties: dict[str, Any]) -> None:
+    shipment = three_legs(db_session, parties)
+    db_session.commit()
+    target, opened_at = shipment.legs[2], shipment.version
+    # Another officer's save lands after our check, before our write.
+    with db_session.get_bind().connect() as other:
+        other.execute(text("UPDATE shipment SET version = version + 1 WHERE id = :i"),
+                      {"i": shipment.id})
+        other.commit()
+    with pytest.raises(StaleDataError):
+        shipment_legs.remove_leg(db_session, parties["donor"], target, opened_at)
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(ShipmentLeg)) == 3
