@@ -62,10 +62,12 @@ class Organisation(TimestampMixin, Base):
     location_precision: Mapped[LocationPrecision] = mapped_column(
         enum_column(LocationPrecision, "location_precision"), default=LocationPrecision.CITY
     )
+    # No index on state: nearly every organisation is verified, so it never narrows a
+    # search, and SQLite, which keeps no statistics, would otherwise start every public
+    # list from it and sort all the rows (see migration 7c2e4f1a9b3d).
     state: Mapped[VerificationState] = mapped_column(
         enum_column(VerificationState, "verification_state"),
         default=VerificationState.PENDING,
-        index=True,
     )
     state_reason: Mapped[str | None] = mapped_column(Text)
     state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
