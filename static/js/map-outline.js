@@ -150,8 +150,11 @@
       });
   }
 
+  // Once only: a reader who has seen the outline and picks the street map again keeps it.
+  var automatic = true;
   function useOutline() {
-    if (!map.hasLayer(tiles)) { return; }
+    if (!automatic || !map.hasLayer(tiles)) { return; }
+    automatic = false;
     map.removeLayer(tiles);
     map.addLayer(outline);
     note.hidden = false;
@@ -164,6 +167,6 @@
     var loaded = false, timer = setTimeout(function () { if (!loaded) { useOutline(); } }, WAIT_FOR_TILES_MS);
     tiles.on("tileload", function () { loaded = true; clearTimeout(timer); });
     tiles.on("tileerror", function () { if (!loaded) { clearTimeout(timer); useOutline(); } });
-    outline.on("add", function () { clearTimeout(timer); });
+    outline.on("add", function () { automatic = false; clearTimeout(timer); });
   }
 }());
