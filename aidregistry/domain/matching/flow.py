@@ -1,9 +1,11 @@
-"""Min-cost flow by LEMON's network simplex, and residual potentials for other costs.
+"""Min-cost flow with optimal node potentials, and residual potentials for other costs.
 
-The flows and their optimal node potentials come from LEMON's network simplex (through
-pylmcf), which on these networks is several times faster than a cost-scaling code and returns
-its duals. :func:`potentials` recovers optimal potentials for a *given* optimal flow under
-other costs (phase 1's duals from phase 2's flow): shortest distances from a virtual source
+Up to :data:`SIMPLEX_MAX_ARCS` arcs the flows and their potentials come from LEMON's network
+simplex (through pylmcf), 2–5 times faster than OR-Tools' cost scaling on these networks
+(measured at 10k × 10k: 1.0 s against 2.1 s on the biggest component); above it cost scaling
+wins (4.1M arcs at 100k × 100k: 66 s against 89 s), and the potentials are recovered from its
+flows. :func:`potentials` recovers optimal potentials for a *given* optimal flow
+(also phase 1's duals from phase 2's flow): shortest distances from a virtual source
 (0 to every node) in the residual graph, by a frontier-based Bellman–Ford vectorised with
 numpy. At an optimum the residual graph has no negative cycle, so this terminates, and the
 distances ``d`` satisfy ``d[v] <= d[u] + cost`` on every residual arc — the dual feasibility
@@ -15,8 +17,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pylmcf
+from ortools.graph.python import min_cost_flow
 
 IntArray = npt.NDArray[np.int64]
+SIMPLEX_MAX_ARCS = 2_000_000
 
 
 class FlowError(RuntimeError):
@@ -31,6 +35,16 @@ def solve_flow(
     The potentials are optimal duals for the returned flows: every arc with flow below its
     capacity has a reduced cost >= 0, every arc with positive flow one <= 0.
     """
+    if tail.size > SIMPLEX_MAX_ARCS:
+        flow = cost_scaling_flow(n_nodes, tail, head, cap, cost, supply)
+        return flow, potentials(n_nodes, tail, head, cost, flow, cap)
+    return network_simplex_flow(n_nodes, tail, head, cap, cost, supply)
+
+
+def network_simplex_flow(
+    n_nodes: int, tail: IntArray, head: IntArray, cap: IntArray, cost: IntArray, supply: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Flows and potentials by LEMON's network simplex."""
     order = np.lexsort((head, tail))  # the solver wants arcs sorted by (tail, head)
     graph = pylmcf.Graph(
         n_nodes, np.ascontiguousarray(tail[order]), np.ascontiguousarray(head[order])
@@ -45,6 +59,23 @@ def solve_flow(
     flow = np.empty(tail.size, dtype=np.int64)
     flow[order] = graph.result()
     return flow, np.asarray(graph.potentials(), dtype=np.int64)
+
+
+def cost_scaling_flow(
+    n_nodes: int, tail: IntArray, head: IntArray, cap: IntArray, cost: IntArray, supply: IntArray
+) -> IntArray:
+    """Flows by OR-Tools' cost-scaling push-relabel (no potentials)."""
+    solver = min_cost_flow.SimpleMinCostFlow()
+    arcs = solver.add_arcs_with_capacity_and_unit_cost(
+        tail.astype(np.int32), head.astype(np.int32), cap, cost
+    )
+    nodes = np.flatnonzero(supply).astype(np.int32)
+    if nodes.size:
+        solver.set_nodes_supplies(nodes, supply[nodes])
+    status = solver.solve()
+    if status != solver.OPTIMAL:
+        raise FlowError(f"min-cost flow ended with status {status}")
+    return np.asarray(solver.flows(arcs), dtype=np.int64)
 
 
 def _csr(tail: IntArray, n_nodes: int) -> tuple[IntArray, IntArray]:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aidregistry.domain.certification import compatibility
-from aidregistry.domain.matching import check_certificate, components, solve
+from aidregistry.domain.matching import check_certificate, components, flow, solve
 from aidregistry.domain.matching.costs import pair_route
 from aidregistry.domain.matching.explain import reachable_needs
 from aidregistry.domain.matching.network import build_network
@@ -116,6 +116,21 @@ def test_column_generation_reaches_the_same_certified_optimum(
     expected = full_graph_optimum(offers, needs, policy)
     assert (result.totals.weighted_coverage, result.totals.transport_cost) == expected
     assert_feasible_and_certified(offers, needs, policy, result)
+
+
+@pytest.mark.parametrize("seed", [41, 42])
+def test_cost_scaling_path_reaches_the_same_certified_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flows of huge components come from cost scaling, their potentials from the residual graph."""
+    offers, needs, policy = random_instance(random.Random(seed), 200, 200, 40, True)
+    simplex = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    monkeypatch.setattr(flow, "SIMPLEX_MAX_ARCS", -1)
+    scaling = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    expected = full_graph_optimum(offers, needs, policy)
+    assert (scaling.totals.weighted_coverage, scaling.totals.transport_cost) == expected
+    assert simplex.totals == scaling.totals
+    assert_feasible_and_certified(offers, needs, policy, scaling)
 
 
 @pytest.mark.parametrize("seed", [31, 32, 33])
