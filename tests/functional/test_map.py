@@ -203,10 +203,11 @@ def test_both_base_layers_are_in_the_switcher_tiles_first(client: FlaskClient) -
     assert f"{outline.group(1)}.addTo(" not in html
 
 
+@pytest.mark.parametrize("setting", ["", "none", " None "])
 def test_without_a_tile_url_the_outline_is_the_only_base_layer(
-    app_config: dict[str, Any], request: pytest.FixtureRequest
+    app_config: dict[str, Any], request: pytest.FixtureRequest, setting: str
 ) -> None:
-    app_config["AIDREGISTRY_TILE_URL"] = ""
+    app_config["AIDREGISTRY_TILE_URL"] = setting
     client: FlaskClient = request.getfixturevalue("client")
     response = client.get("/map/")
     html = response.data.decode()

@@ -26,6 +26,9 @@ _PAGE_STYLES = re.compile(
     r"<style>\s*(html, body|#map)\s*\{[^}]*\}\s*</style>|<meta name=\"viewport\"[^>]*/>|"
     r"<meta http-equiv=[^>]*/>", re.S)
 _OPEN_TAG = re.compile(r"<(script|style)>")
+# Tile URLs that mean "no tile server": the outline is then the only base layer. An empty
+# environment variable reads as unset (the default tiles), so operators write "none".
+NO_TILES = ("", "none")
 
 
 def use_local_assets(app: Flask) -> None:
@@ -63,13 +66,13 @@ def build_shell(tile_url: str, attribution: str, labels: dict[str, str]) -> Shel
     """A world map with two base layers, three empty overlays and a layer switcher.
 
     The base layers are the configured tiles, shown first, and the offline outline (an
-    empty group that static/js/map-outline.js fills); with no tile URL the outline is the
-    only one.
+    empty group that static/js/map-outline.js fills); with no tile URL (or "none") the
+    outline is the only one.
     """
     m = folium.Map(location=[30, 10], zoom_start=2, min_zoom=1, tiles=None,
                    prefer_canvas=True, maxZoom=18, worldCopyJump=False)
     layers: dict[str, Any] = {}
-    if tile_url.strip():
+    if tile_url.strip().lower() not in NO_TILES:
         layers["tiles"] = folium.TileLayer(tiles=tile_url, attr=attribution,
                                            name=labels["tiles"], max_zoom=18).add_to(m)
     layers["outline"] = folium.FeatureGroup(name=labels["outline"], overlay=False,
