@@ -15,6 +15,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.engine import URL, make_url
 
+from aidregistry.database import refresh_statistics
 from aidregistry.extensions import db
 
 
@@ -81,6 +82,8 @@ def restore_command(path: str, yes: bool) -> None:
         _run([*restore, "--single-transaction", f"--dbname={_libpq(url)}", path])
     else:
         raise click.ClickException(f"no restore method for {url.get_backend_name()}")
+    with db.engine.begin() as connection:  # a restore brings rows, not planner statistics
+        refresh_statistics(connection)
     click.echo(f"Database restored from {path}.")
 
 

@@ -66,6 +66,8 @@ def _run(kind: ImportKind, path: Path, organisation_id: int | None, maps: tuple[
                    err=True)
         sys.exit(1)
     db.session.commit()
+    if not dry_run:
+        _refresh_statistics()
     if dry_run:
         click.echo(f"{report.rows:,} rows, all valid; nothing written (--dry-run).")
     else:
@@ -125,4 +127,12 @@ def import_dump(path: Path) -> None:
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
     db.session.commit()
+    _refresh_statistics()
     click.echo(", ".join(f"{count:,} {name}" for name, count in counts.items()) + " loaded.")
+
+
+def _refresh_statistics() -> None:
+    from aidregistry.database import refresh_statistics
+
+    with db.engine.begin() as connection:
+        refresh_statistics(connection)

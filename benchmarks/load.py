@@ -93,6 +93,7 @@ def fill(url: str, workdir: Path, seed: int = 7) -> None:
     from sqlalchemy import insert
 
     from aidregistry.app import create_app
+    from aidregistry.database import refresh_statistics
     from aidregistry.extensions import db
     from aidregistry.geocoding.gazetteer import OfflineGazetteer
     from aidregistry.models import Allocation, Base, Donation, Need, Organisation
@@ -135,6 +136,8 @@ def fill(url: str, workdir: Path, seed: int = 7) -> None:
             for start in range(0, len(rows), 5000):
                 db.session.execute(insert(model), rows[start:start + 5000])
         db.session.commit()
+        with db.engine.begin() as connection:  # else the first requests plan without statistics
+            refresh_statistics(connection)
     print(f"database filled in {time.perf_counter() - started:.0f} s", flush=True)
 
 
