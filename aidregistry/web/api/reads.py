@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from aidregistry.extensions import db
 from aidregistry.models import (
@@ -130,7 +130,9 @@ def get_donation(donation_id: int) -> s.DonationOut:
                    LIMIT, CURSOR))
 def list_needs() -> s.NeedPage:
     """Needs, soonest needed-by date first."""
-    query = _common(select(Need).join(Organisation).where(VERIFIED), Need)
+    # The standards of all rows in one query, not one per row.
+    query = _common(select(Need).options(selectinload(Need.accepted_standards))
+                    .join(Organisation).where(VERIFIED), Need)
     status, priority = choice_arg("status", list(NeedStatus)), int_arg("priority", 1, 4)
     if status:
         query = query.where(Need.status == status)
