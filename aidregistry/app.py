@@ -74,7 +74,21 @@ def _configure(app: Flask, env: str, overrides: dict[str, Any]) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
-    logging.getLogger("aidregistry").setLevel(app.config.get("AIDREGISTRY_LOG_LEVEL", "INFO"))
+    _configure_logging(app.config.get("AIDREGISTRY_LOG_LEVEL", "INFO"))
+
+
+def _configure_logging(level: str) -> None:
+    """Send the app's log lines (one per request, the log-only mailer's messages) to stderr.
+
+    Without a handler Python drops INFO lines, so neither ``flask run`` nor gunicorn showed
+    them; a handler configured by the host (logging config, pytest) is left alone.
+    """
+    logger = logging.getLogger("aidregistry")
+    logger.setLevel(level)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))  # request lines stay pure JSON
+        logger.addHandler(handler)
 
 
 def _init_extensions(app: Flask) -> None:

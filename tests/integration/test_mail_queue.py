@@ -197,3 +197,19 @@ def test_without_the_background_the_commit_delivers(app: Flask, db_session: Any)
     db_session.commit()
     assert [m.to for m in outbox()] == ["a@example.org"]
     assert not mailer.sender(app).running
+
+
+def test_without_logging_configured_the_mail_log_reaches_stderr(
+    background: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As under ``flask run`` or gunicorn, where nobody configures logging."""
+    logger = logging.getLogger("aidregistry")
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    monkeypatch.setattr(logger, "handlers", [])
+    app = background(AIDREGISTRY_MAIL_BACKGROUND=False)
+    assert len(logger.handlers) == 1
+    background(AIDREGISTRY_MAIL_BACKGROUND=False)  # a second app adds no second handler
+    assert len(logger.handlers) == 1
+    with app.app_context():
+        mailer.sender(app).submit(Mail("a@example.org", "Hello", "the link"))
+    assert "mail (log only) to a@example.org: Hello\nthe link" in capsys.readouterr().err
