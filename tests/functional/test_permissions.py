@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from aidregistry.models import OrgRole, VerificationState
 from aidregistry.models.base import today
 from aidregistry.services import matching
+from aidregistry.web.map import views as map_views
 from tests.conftest import sign_in
 from tests.factories import DonationFactory, NeedFactory, coordinator, member
 from tests.integration.test_shipments import shipment_between
@@ -31,6 +32,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/about"): ALL_200,
     ("GET", "/map/"): ALL_200,
     ("GET", "/map/data.json"): ALL_200,
+    ("GET", "/map/outline-<digest>.json"): ALL_200,
     ("GET", "/donations/"): ALL_200,
     ("GET", "/needs/"): ALL_200,
     ("GET", "/auth/login"): ALL_200,
@@ -138,6 +140,7 @@ def world(db_session: Any) -> dict[str, Any]:
             "dataset": "donations",
             "kind": "needs",
             "fmt": "csv",
+            "digest": map_views.outline_digest(),
         },
     }
 

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from aidregistry.models import AuditEvent, OrgRole, Shipment, ShipmentLeg, ShipmentStatus
 from tests.conftest import sign_in
 from tests.factories import UserFactory, coordinator, member
-from tests.functional.test_shipments import LEG, new_shipment
-from tests.integration.test_shipments import confirmed
+from tests.functional.test_shipments import LEG, new_shipment, shipment_world
 
 ROAD = {**LEG, "mode": "road", "carrier": "DHL Freight", "reference": "CMR-0042",
         "gross_weight_kg": "", "origin-place": "Liège", "origin-lat": "50.6337",
@@ -25,11 +24,7 @@ ROAD = {**LEG, "mode": "road", "carrier": "DHL Freight", "reference": "CMR-0042"
 
 @pytest.fixture
 def world(db_session: Any) -> dict[str, Any]:
-    donor = member(OrgRole.DONOR, name="Jack Ma Foundation")
-    recipient = member(OrgRole.RECIPIENT, name="Italian Red Cross", country="IT")
-    allocation = confirmed(db_session, donor, recipient, 500_000)
-    db_session.commit()
-    return {"donor": donor, "recipient": recipient, "allocation": allocation}
+    return shipment_world(db_session)
 
 
 def two_legs(client: FlaskClient, world: dict[str, Any], db_session: Any) -> Shipment:

@@ -27,13 +27,18 @@ LEG = {"mode": "air", "carrier": "China Cargo Airlines", "reference": "112-12345
        "planned_arrival": "2020-03-14", "customs": "export_cleared"}
 
 
-@pytest.fixture
-def world(db_session: Any) -> dict[str, Any]:
+def shipment_world(db_session: Any) -> dict[str, Any]:
+    """A donor and a recipient with one confirmed allocation of 500,000 masks between them."""
     donor = member(OrgRole.DONOR, name="Jack Ma Foundation")
     recipient = member(OrgRole.RECIPIENT, name="Italian Red Cross", country="IT")
     allocation = confirmed(db_session, donor, recipient, 500_000)
     db_session.commit()
     return {"donor": donor, "recipient": recipient, "allocation": allocation}
+
+
+@pytest.fixture
+def world(db_session: Any) -> dict[str, Any]:
+    return shipment_world(db_session)
 
 
 def new_shipment(client: FlaskClient, world: dict[str, Any], **changes: str) -> Any:

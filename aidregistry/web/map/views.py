@@ -74,7 +74,7 @@ def index() -> ResponseReturnValue:
     return render_template("map/index.html", parts=shell.parts(csp_nonce()), names=shell.names,
                            items=items, categories=categories, kinds=kinds,
                            countries=_countries(), labels=script_labels(),
-                           outline_digest=_outline().etag[:16])
+                           outline_digest=outline_digest())
 
 
 def script_labels() -> dict[str, object]:
@@ -129,13 +129,17 @@ def _outline() -> Payload:
     return payload
 
 
+def outline_digest() -> str:
+    """The part of the outline file's URL that names its content."""
+    return _outline().etag[:16]
+
+
 @bp.get("/outline-<digest>.json")
 def outline(digest: str) -> ResponseReturnValue:
     """The offline base map; its URL names its content, so browsers keep it for a year."""
-    payload = _outline()
-    if digest != payload.etag[:16]:
+    if digest != outline_digest():
         abort(404)
-    return json_response(payload, request, IMMUTABLE)
+    return json_response(_outline(), request, IMMUTABLE)
 
 
 def cache_of(app: Flask) -> PayloadCache:
