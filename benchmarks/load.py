@@ -4,10 +4,12 @@ Builds (once; --rebuild to redo) a PostgreSQL database with 100,000 donations, 1
 and 50,000 deliveries by bulk inserts, starts gunicorn with 4 workers on the production
 configuration plus one extra route ``/__hello`` (a bare Flask view in the same workers, the
 ceiling to compare with), then gives each endpoint an equal share of the run to wrk and
-prints requests per second, p50/p95/p99 and the error count per endpoint.
+prints requests per second, p50/p95/p99 and the error count per endpoint, for each number of
+concurrent connections asked for. Every request says ``Accept-Encoding: gzip``, as browsers do;
+the map data is also asked for conditionally (``If-None-Match``, as a browser that has it does).
 
 Usage:
-  python benchmarks/load.py [--seconds 60] [--connections 16] [--threads 2]
+  python benchmarks/load.py [--seconds 60] [--connections 4,16] [--threads 2]
       [--database postgresql+psycopg://postgres@127.0.0.1:5432/aidregistry_load] [--rebuild]
 Needs wrk on PATH (Debian: apt-get install wrk). Not a test: it prints figures.
 Targets: p95 <= 100 ms for list pages and API reads; /map/data.json from cache at >= 50% of
@@ -45,6 +47,7 @@ ENDPOINTS = [
     "/api/v1/donations",
     "/api/v1/needs",
     "/map/data.json",
+    "/map/data.json 304",  # with If-None-Match: the browser already has this version
 ]
 # wrk's summary as one JSON line: latency percentiles in microseconds, errors of every kind.
 WRK_REPORT = """
@@ -147,7 +150,8 @@ def start_gunicorn(url: str, port: int, workdir: Path) -> subprocess.Popen[bytes
            "AIDREGISTRY_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
     command = [str(Path(sys.executable).parent / "gunicorn"), "-w", "4", "-b",
                f"127.0.0.1:{port}", "--log-level", "warning", "benchmarks.load:bench_app()"]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    log = (workdir / "gunicorn.log").open("wb")  # the access log, kept out of the report
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/__hello", timeout=2)
@@ -158,9 +162,13 @@ def start_gunicorn(url: str, port: int, workdir: Path) -> subprocess.Popen[bytes
     raise SystemExit("gunicorn did not start")
 
 
-def run_wrk(url: str, seconds: int, connections: int, threads: int, script: Path) -> dict[str, Any]:
+def run_wrk(url: str, seconds: int, connections: int, threads: int, script: Path,
+            headers: list[str]) -> dict[str, Any]:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
-               "-s", str(script), url]
+               "-s", str(script)]
+    for header in headers:
+        command += ["-H", header]
+    command.append(url)
     out = subprocess.run(command, capture_output=True, text=True, check=True)
     figures: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     figures["rps"] = figures["requests"] / figures["seconds"]
@@ -170,7 +178,8 @@ def run_wrk(url: str, seconds: int, connections: int, threads: int, script: Path
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", default="4,16",
+                        help="numbers of concurrent connections, comma-separated")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--database", default=DEFAULT_DB)
     parser.add_argument("--port", type=int, default=8765)
@@ -185,24 +194,45 @@ def main() -> None:
     server = start_gunicorn(args.database, args.port, workdir)
     try:
         base = f"http://127.0.0.1:{args.port}"
-        for path in ENDPOINTS:  # warm every worker's caches (the map payload above all)
-            for _ in range(8):
-                urllib.request.urlopen(base + path, timeout=300).read()  # noqa: S310
+        etag = warm(base)
+        counts = [int(c) for c in args.connections.split(",")]
         share = max(1, args.seconds // len(ENDPOINTS))
-        results = {p: run_wrk(base + p, share, args.connections, args.threads, script)
-                   for p in ENDPOINTS}
+        results = {c: {p: run_wrk(base + p.split()[0], share, c, min(args.threads, c), script,
+                                  headers_for(p, etag)) for p in ENDPOINTS} for c in counts}
     finally:
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:  # a worker stuck in a slow request
             server.kill()
-    report(results, args)
+    for connections, figures in results.items():
+        report(figures, args, connections)
 
 
-def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
+def warm(base: str) -> str:
+    """Every worker's caches warmed (the map payload above all); the map data's ETag."""
+    etag = ""
+    for path in dict.fromkeys(p.split()[0] for p in ENDPOINTS):
+        for _ in range(8):
+            request = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
+                response.read()
+                etag = response.headers.get("ETag", "") if path == "/map/data.json" else etag
+    return etag
+
+
+def headers_for(endpoint: str, etag: str) -> list[str]:
+    """What a browser sends: gzip always; the ETag it holds for a conditional request."""
+    headers = ["Accept-Encoding: gzip"]
+    if endpoint.endswith(" 304"):
+        headers.append(f"If-None-Match: {etag}")
+    return headers
+
+
+def report(results: dict[str, dict[str, Any]], args: argparse.Namespace,
+           connections: int) -> None:
     hello = results["/__hello"]["rps"]
-    print(f"gunicorn -w 4, wrk -t{args.threads} -c{args.connections}, "
+    print(f"gunicorn -w 4, wrk -t{min(args.threads, connections)} -c{connections}, "
           f"{args.seconds} s in all, loopback")
     print(f"{'endpoint':<20}{'req/s':>9}{'vs hello':>10}{'p50 ms':>9}{'p95 ms':>9}"
           f"{'p99 ms':>9}{'errors':>8}")

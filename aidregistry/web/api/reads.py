@@ -99,7 +99,8 @@ def get_organisation(org_id: int) -> s.OrganisationOut:
                    LIMIT, CURSOR))
 def list_donations() -> s.DonationPage:
     """Donations, latest available-from date first."""
-    query = _common(select(Donation).join(Organisation).where(VERIFIED), Donation)
+    query = _common(select(Donation).options(selectinload(Donation.item))
+                    .join(Organisation).where(VERIFIED), Donation)
     status, start, end = choice_arg("status", list(DonationStatus)), date_arg("from"), \
         date_arg("to")
     if status:
@@ -131,7 +132,8 @@ def get_donation(donation_id: int) -> s.DonationOut:
 def list_needs() -> s.NeedPage:
     """Needs, soonest needed-by date first."""
     # The standards of all rows in one query, not one per row.
-    query = _common(select(Need).options(selectinload(Need.accepted_standards))
+    query = _common(select(Need).options(selectinload(Need.accepted_standards),
+                                        selectinload(Need.item))
                     .join(Organisation).where(VERIFIED), Need)
     status, priority = choice_arg("status", list(NeedStatus)), int_arg("priority", 1, 4)
     if status:

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from aidregistry.extensions import db
 from aidregistry.models import Donation, DonationStatus, Organisation, VerificationState
@@ -30,7 +30,8 @@ def index() -> ResponseReturnValue:
     query = (
         select(Donation)
         .join(Organisation)
-        .options(contains_eager(Donation.organisation))  # each row shows its organisation
+        # each row shows its organisation and its item (one query for the page's items)
+        .options(contains_eager(Donation.organisation), selectinload(Donation.item))
         .where(Organisation.state == VerificationState.VERIFIED)
         .order_by(Donation.available_from.desc(), Donation.id.desc())
     )

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from aidregistry.extensions import db
 from aidregistry.models import Need, NeedStatus, Organisation, VerificationState
@@ -32,7 +32,8 @@ def index() -> ResponseReturnValue:
     query = (
         select(Need)
         .join(Organisation)
-        .options(contains_eager(Need.organisation))  # each row shows its organisation
+        # each row shows its organisation and its item (one query for the page's items)
+        .options(contains_eager(Need.organisation), selectinload(Need.item))
         .where(Organisation.state == VerificationState.VERIFIED)
         .order_by(Need.priority, Need.needed_by, Need.id)
     )
