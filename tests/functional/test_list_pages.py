@@ -54,3 +54,43 @@ def test_a_short_list_is_counted_exactly(
     db_session.commit()
     label, has_next, rows = pager(client, "/needs/")
     assert (label, has_next, len(rows)) == ("Page 1 of 2", True, 2)
+
+
+ITEM_CODES = ["RESP_N95", "RESP_KN95", "RESP_FFP2", "RESP_FFP3", "MASK_SURG", "GLOVE_EXAM"]
+
+
+def statements_for(client: FlaskClient, url: str) -> int:
+    """How many SQL statements one request to ``url`` runs."""
+    from sqlalchemy import event
+
+    from aidregistry.extensions import db
+
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+@pytest.mark.parametrize("url", ["/donations/", "/needs/", "/api/v1/donations", "/api/v1/needs"])
+def test_a_page_of_many_items_runs_as_few_statements_as_a_page_of_one(
+    client: FlaskClient, db_session: Any, url: str
+) -> None:
+    """Each row's item comes with the page, not from a query of its own."""
+    org = OrganisationFactory()
+    recipient = OrganisationFactory(role="recipient")
+    DonationFactory(organisation=org, standard_code=None, cert_nmpa=None)
+    NeedFactory(organisation=recipient, accepted=["YY0469"])
+    db_session.commit()
+    one_item = statements_for(client, url)
+    for code in ITEM_CODES:
+        DonationFactory(organisation=org, item_code=code, standard_code=None, cert_nmpa=None)
+        NeedFactory(organisation=recipient, item_code=code, accepted=["YY0469"])
+    db_session.commit()
+    assert statements_for(client, url) == one_item
