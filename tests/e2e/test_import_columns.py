@@ -62,6 +62,7 @@ def test_upload_choose_columns_preview_and_import(
     page.select_option("#map_available_from", "4")
     page.click("button:has-text('Check the file')")
     page.wait_for_selector("text=All 2 rows are valid")
+    page.wait_for_load_state("domcontentloaded")
     assert "column C: 数量" in page.inner_text("#import-columns-used")
     assert stored(live_server) == []
     page.click("button:has-text('Import all 2 rows')")

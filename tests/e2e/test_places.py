@@ -64,6 +64,7 @@ def test_choose_among_springfields_and_see_the_marker(
 
     page.click("button[type=submit]:has-text('Save')")
     page.wait_for_selector("text=The donation is recorded.")
+    page.wait_for_load_state("domcontentloaded")  # the flash is parsed before the page's end
     main = page.inner_text("main")
     assert "Springfield (Illinois, US)" in main
     assert "39.80172, -89.64371" in main

@@ -89,6 +89,7 @@ def correct_route(page: Any) -> None:
     shot(page, "leg-remove")
     page.click("button:has-text('Remove the leg')")
     page.wait_for_selector("text=Leg 3 is removed")
+    page.wait_for_load_state("domcontentloaded")
     assert "Naples" not in page.inner_text("#legs-table")
     assert "112-12345686" in page.inner_text("#legs-table")
     timeline = page.inner_text("#timeline")
