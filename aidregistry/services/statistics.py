@@ -110,10 +110,13 @@ def public_flows(*columns: Any) -> Select[Any]:
                    RECIPIENT.state == verified))
 
 
-def _current_needs() -> Select[Any]:
+def _public_needs() -> Select[Any]:
     return (select(Need).join(Organisation, Need.organisation_id == Organisation.id)
-            .where(Organisation.state == VerificationState.VERIFIED,
-                   Need.status == NeedStatus.OPEN, Need.expires_on >= today()))
+            .where(Organisation.state == VerificationState.VERIFIED))
+
+
+def _current_needs() -> Select[Any]:
+    return _public_needs().where(Need.status == NeedStatus.OPEN, Need.expires_on >= today())
 
 
 def item_totals(session: Session) -> list[ItemTotals]:
@@ -139,12 +142,15 @@ def item_totals(session: Session) -> list[ItemTotals]:
     return rows
 
 
-def coverage_by_priority(session: Session) -> list[Coverage]:
-    """For each priority (1 most urgent): current needs fully, partly and not yet covered."""
+def coverage_by_priority(session: Session, *, current: bool = True) -> list[Coverage]:
+    """For each priority (1 most urgent): needs fully, partly and not (yet) covered.
+
+    ``current`` counts the open needs that have not lapsed; otherwise every need recorded.
+    """
     held = (select(Allocation.need_id, func.sum(Allocation.quantity).label("held"))
             .where(Allocation.status.in_(PUBLIC_STATUSES)).group_by(Allocation.need_id)
             .subquery())
-    needs = _current_needs().subquery()
+    needs = (_current_needs() if current else _public_needs()).subquery()
     covered = func.coalesce(held.c.held, 0)
     stmt = (select(needs.c.priority, func.count(),
                    func.sum(case((covered >= needs.c.quantity, 1), else_=0)),

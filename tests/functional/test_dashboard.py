@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
+from aidregistry.models import Need, NeedStatus
 from aidregistry.web.quantities import quantity_words
 from tests.flows import World, demo_world
 
@@ -56,3 +58,17 @@ def test_the_dashboard_without_data(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     assert "Nothing is recorded yet." in html
     assert "No delivery is recorded yet." in html
+
+
+def test_with_no_open_need_the_dashboard_shows_the_record(
+    client: FlaskClient, world: World, db_session: Any
+) -> None:
+    current = client.get("/").get_data(as_text=True)
+    assert "Are current needs covered?" in current
+    db_session.execute(update(Need).values(status=NeedStatus.CLOSED))
+    db_session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "How were the needs covered?" in html
+    assert "No need is open now" in html
+    coverage = html[html.index('id="coverage"'):html.index("</table>", html.index('id="coverage"'))]
+    assert re.search(r"2 · urgent</th><td[^>]*>4</td>", coverage)  # the four allocated needs

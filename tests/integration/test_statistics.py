@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from aidregistry.models import AllocationStatus, OrgRole, VerificationState
+from aidregistry.models import AllocationStatus, Need, NeedStatus, OrgRole, VerificationState
 from aidregistry.models.shipment import Receipt, Shipment
 from aidregistry.services import statistics
 from tests.flows import World, allocate, demo_world, org
@@ -86,3 +86,13 @@ def test_a_receipt_dates_its_delivery(db_session: Any, world: World) -> None:
     assert statistics.deliveries_by_week(db_session) == [(date(2020, 3, 9), 1),
                                                          (date(2020, 3, 16), 1)]
     assert statistics.recent_deliveries(db_session)[0].day == date(2020, 3, 18)
+
+
+def test_coverage_of_every_recorded_need(db_session: Any, world: World) -> None:
+    for need in db_session.scalars(select(Need)):
+        need.status = NeedStatus.CLOSED
+    db_session.flush()
+    assert all(c.needs == 0 for c in statistics.coverage_by_priority(db_session))
+    record = {c.priority: c for c in statistics.coverage_by_priority(db_session, current=False)}
+    assert (record[1].needs, record[1].covered, record[1].partly) == (1, 0, 0)
+    assert (record[2].needs, record[2].partly) == (4, 4)

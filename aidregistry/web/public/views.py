@@ -29,9 +29,13 @@ def index() -> ResponseReturnValue:
     """The dashboard: totals by item, coverage of needs, deliveries over time, who gives most."""
     session = db.session()
     weeks = statistics.deliveries_by_week(session)
+    coverage = statistics.coverage_by_priority(session)
+    current = any(c.needs for c in coverage)  # else the record: every need, open or not
+    if not current:
+        coverage = statistics.coverage_by_priority(session, current=False)
     return render_template(
         "public/index.html", totals=statistics.item_totals(session),
-        coverage=coverage_rows(list(statistics.coverage_by_priority(session))),
+        coverage=coverage_rows(list(coverage)), current_coverage=current,
         weeks=weeks, chart=weekly_chart(weeks), label_step=label_every(len(weeks)),
         donors=statistics.top_organisations(session, donors=True),
         recipients=statistics.top_organisations(session, donors=False),
