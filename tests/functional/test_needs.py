@@ -122,3 +122,15 @@ def test_lapsed_needs_leave_the_open_list(client: FlaskClient, db_session: Any) 
     db_session.commit()
     assert "Lapsed Recipient" not in client.get("/needs/").text
     assert "Lapsed Recipient" in client.get("/needs/?status=lapsed").text
+
+
+def test_with_no_open_need_the_list_offers_every_need(
+    client: FlaskClient, db_session: Any
+) -> None:
+    past = NeedFactory(status=NeedStatus.CLOSED)
+    db_session.commit()
+    page = client.get("/needs/?item=MASK_SURG").get_data(as_text=True)
+    assert "No open need matches these filters." in page
+    link = page.split('id="no-open-need"')[1].split('href="')[1].split('"')[0]
+    assert "status=all" in link and "item=MASK_SURG" in link
+    assert f"/needs/{past.id}" in client.get(link.replace("&amp;", "&")).get_data(as_text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -64,6 +64,7 @@ def index() -> ResponseReturnValue:
         filters=filters,
         items=item_choices(blank=True),
         today=today(),
+        any_status_url=url_for(".index", **{**request.args.to_dict(), "status": "all"}),
     )
 
 
