@@ -405,6 +405,9 @@ IMPORT_MESSAGES = (
     lazy_gettext("A cell is longer than %(limit)s characters."),
     lazy_gettext("The row contains a NUL byte; this is not a text file."),
     lazy_gettext("The CSV is malformed: %(reason)s."),
+    lazy_gettext("A cell goes on after its closing quote (\"), often because a comma "
+                 "split a cell that holds quotes. Put the whole cell in quotes and "
+                 "double each quote inside it."),
     lazy_gettext("The XLSX file cannot be opened; save it again from your spreadsheet program."),
     lazy_gettext("The first sheet is empty."),
     # services/imports/rows.py

@@ -173,6 +173,18 @@ def test_errors_of_every_row_are_listed(app: Flask, db_session: Any, donor: Any,
     assert [e.row for e in report.errors] == [2, 3, 4]
 
 
+def test_reading_goes_on_past_a_malformed_row(app: Flask, db_session: Any, donor: Any,
+                                              tmp_path: Path) -> None:
+    """A stray quote spoils one row; the rows after it are still read and reported."""
+    stray = GOOD[1].replace("Hangzhou", '"Hang"zhou')
+    late = GOOD[2].replace("2020-03-1", "2020-13-1")
+    report = run(app, db_session, write(tmp_path, "\n".join([HEADER, GOOD[0], stray, late]) + "\n"),
+                 donor)
+    assert [(e.row, e.column) for e in report.errors] == [(3, ""), (4, "available_from")]
+    assert "double each quote inside it" in str(report.errors[0].message)
+    assert db_session.query(Donation).count() == 0
+
+
 def test_needs(app: Flask, db_session: Any, tmp_path: Path) -> None:
     org = OrganisationFactory(role=OrgRole.RECIPIENT, country="US", city="Newark")
     db_session.commit()

@@ -36,6 +36,7 @@ class Row:
 
     number: int
     cells: list[str]
+    problem: ImportFileError | None = None  # the row could not be read; the reading goes on
 
 
 Rows = Generator[Row, None, None]
@@ -103,6 +104,10 @@ def _csv_problem(exc: csv.Error, row: int) -> ImportFileError:
                                limit=f"{MAX_FIELD:,}")
     if "NUL" in text:
         return ImportFileError("The row contains a NUL byte; this is not a text file.", row)
+    if "expected after" in text:
+        return ImportFileError("A cell goes on after its closing quote (\"), often because a comma "
+                               "split a cell that holds quotes. Put the whole cell in quotes and "
+                               "double each quote inside it.", row)
     return ImportFileError("The CSV is malformed: %(reason)s.", row, reason=text)
 
 
@@ -116,7 +121,11 @@ def _csv_body(reader: Any, stream: IO[str]) -> Rows:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise _csv_problem(exc, number) from exc
+                problem = _csv_problem(exc, number)
+                if "end of data" in str(exc) or "EOF" in str(exc):
+                    raise problem from exc  # an open quote swallowed the rest of the file
+                yield Row(number, [], problem)  # the reader resumes at the next line
+                continue
             # Numbers count records, as a spreadsheet does, not physical lines.
             yield Row(number, cells)
     finally:

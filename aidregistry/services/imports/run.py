@@ -154,6 +154,9 @@ def _records(path: Path, ctx: Context, columns: tuple[dict[str, str], Choice | N
         report.rows += 1
         if progress is not None:
             progress(1)
+        if row.problem is not None:
+            report.add(row.number, "", row.problem.message)
+            continue
         values = _values(row, names, report)
         if values is None:
             continue

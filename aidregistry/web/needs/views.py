@@ -64,8 +64,14 @@ def index() -> ResponseReturnValue:
         filters=filters,
         items=item_choices(blank=True),
         today=today(),
-        any_status_url=url_for(".index", **{**request.args.to_dict(), "status": "all"}),
+        any_status_url=_with_args(status="all"),
     )
+
+
+def _with_args(**changes: str) -> str:
+    """This list's URL with the request's filters, some of them changed."""
+    args: dict[str, Any] = {**request.args.to_dict(), **changes}
+    return url_for(".index", **args)
 
 
 def _visible_need(need_id: int) -> Need:
