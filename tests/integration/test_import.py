@@ -105,6 +105,21 @@ def test_item_names_in_chinese_are_understood(app: Flask, db_session: Any, donor
     assert run(app, db_session, write(tmp_path, text, "gb18030"), donor).written == 1
 
 
+@pytest.mark.parametrize("header", [
+    "您自己的编号,物资,数量,计数单位,每包装数量,物资符合的标准,城市,可提供日期,运输方式",
+    "Your own reference,Item,Quantity,Counted in,Units per pack,Standard the goods meet,Place,"
+    "Available from,Can travel by",
+])
+def test_the_forms_labels_are_understood_as_headers(app: Flask, db_session: Any, donor: Any,
+                                                    tmp_path: Path, header: str) -> None:
+    """A sheet headed as the Chinese or English donation form needs no choosing of columns."""
+    text = "\n".join([header, *GOOD]) + "\n"
+    report = run(app, db_session, write(tmp_path, text, "gb18030"), donor)
+    assert report.written == 3, messages(report)
+    refs = {d.external_ref.rsplit(":", 1)[-1] for d in db_session.query(Donation)}
+    assert refs == {"A1", "A2", "A3"}
+
+
 def test_xlsx(app: Flask, db_session: Any, donor: Any, tmp_path: Path) -> None:
     from datetime import datetime
 

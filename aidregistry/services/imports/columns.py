@@ -111,10 +111,45 @@ def normalise_header(text: str) -> str:
     return text.replace("\ufeff", "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
+# Headers of Chinese spreadsheets (the form labels of the Chinese pages first, then words in
+# common use), so that a file exported from a Chinese form needs no choosing of columns.
+CHINESE_HEADERS = {
+    "external_ref": ("您自己的编号", "编号", "参考编号"),
+    "item_code": ("物资", "物资名称", "品名", "物品"),
+    "quantity": ("数量",),
+    "unit": ("计数单位", "单位"),
+    "pack_size": ("每包装数量", "每箱数量"),
+    "pack_label": ("包装名称", "包装"),
+    "standard_code": ("物资符合的标准", "标准", "执行标准"),
+    "place": ("地点", "城市", "所在地"),
+    "country": ("国家/地区", "国家"),
+    "lat": ("纬度",),
+    "lon": ("经度",),
+    "available_from": ("可提供日期",),
+    "expires_on": ("有效期至", "失效日期"),
+    "modes": ("可用运输方式", "运输方式"),
+    "cert_nmpa": ("国家药监局注册证编号", "注册证编号", "注册证号"),
+    "manufacturer": ("生产厂家", "生产企业", "制造商"),
+    "lot": ("批号",),
+    "notes": ("备注", "说明"),
+    "accepted_standards": ("可接受的标准", "接受的标准"),
+    "priority": ("优先级",),
+    "needed_by": ("需用日期", "需要日期"),
+}
+
+
 def header_map(kind: ImportKind) -> dict[str, str]:
-    """Every accepted header name → the column it means."""
+    """Every accepted header name → the column it means.
+
+    A column's name, its aliases, the English label of its form field and its Chinese headers.
+    """
     mapping: dict[str, str] = {}
+    labels = labels_of(kind)
     for column in columns_of(kind):
+        for name in (labels.get(column.name, ""), *CHINESE_HEADERS.get(column.name, ())):
+            if name:
+                mapping[normalise_header(name)] = column.name
+    for column in columns_of(kind):  # names and aliases win over labels
         for name in (column.name, *column.aliases):
             mapping[normalise_header(name)] = column.name
     return mapping
