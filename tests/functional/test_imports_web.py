@@ -282,6 +282,16 @@ def test_row_messages_follow_the_reader_language(client: FlaskClient, db_session
     assert "&#39;&lt;b&gt;UNICORN&lt;/b&gt;&#39; is not in the catalogue" in english
 
 
+def test_a_problem_names_the_column_as_the_file_heads_it(
+    client: FlaskClient, db_session: Any
+) -> None:
+    signed_in_donor(client, db_session)
+    client.get("/language/zh")
+    page = upload(client, "物资,数量,城市,可提供日期\nMASK_SURG,2万,Shanghai,2020-03-15\n")
+    problems = page.get_data(as_text=True).split('id="import-errors"')[1].split("</table>")[0]
+    assert 'B 列：数量 <code class="small">quantity</code>' in problems
+
+
 def test_an_xlsx_upload_with_its_own_headers(client: FlaskClient, db_session: Any) -> None:
     """Uploads are stored under a token, without the .xlsx ending openpyxl looks for."""
     from openpyxl import Workbook

@@ -43,6 +43,7 @@ from aidregistry.services.imports.columns import (
     columns_of,
     guess_choice,
     labels_of,
+    normalise_header,
     template_csv,
     template_xlsx,
 )
@@ -251,15 +252,26 @@ def _preview(kind: ImportKind, path: Path, token: str, choice: Choice | None
     return _show_report(report, kind, form, path, choice)
 
 
+def _where(header: list[str], kind: ImportKind, choice: Choice | None) -> dict[str, str]:
+    """Each field read from the file → its column as the donor knows it ("column B: 数量")."""
+    if choice is None:
+        fields, _problems = assign_by_header(header, kind, {})
+        choice = {name: position for position, name in enumerate(fields) if name}
+    return {name: _column_label(header, [], position) for name, position in choice.items()
+            if 0 <= position < len(header) and normalise_header(header[position]) != name}
+
+
 def _show_report(report: ImportReport, kind: ImportKind, form: CommitForm, path: Path,
                  choice: Choice | None) -> ResponseReturnValue:
-    errors = [(e.row, _label(e.label), _say(e.problem)) for e in report.errors]
+    try:
+        header, sample = peek(path)
+    except ImportFileError:
+        header, sample = [], []
+    where = _where(header, kind, choice)
+    errors = [(e.row, _label(e.label), where.get(str(e.label), ""), _say(e.problem))
+              for e in report.errors]
     used: list[tuple[str, str, str]] = []
     if choice is not None:
-        try:
-            header, sample = peek(path)
-        except ImportFileError:
-            header, sample = [], []
         labels = labels_of(kind)
         used = [(name, str(_(labels.get(name, name))), _column_label(header, sample, position))
                 for name, position in sorted(choice.items(), key=lambda pair: pair[1])
