@@ -63,6 +63,30 @@ def gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def gazetteer_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a current index over the default GeoNames cut-off, shared across runs.
+
+    It lives beside pytest's per-run folders (in `pytest-of-<user>/`), so later runs and xdist
+    workers reuse it; `ensure_index` rebuilds it when its sources change and locks while it
+    builds, so concurrent workers build it once.
+    """
+    from aidregistry.geocoding.index_build import DEFAULT_MIN_POPULATION, ensure_index
+
+    base = tmp_path_factory.getbasetemp()
+    root = next((p for p in base.parents if p.name.startswith("pytest-of-")), base)
+    shared = root / "aidregistry-gazetteer"
+    return ensure_index(shared / f"gazetteer-p{DEFAULT_MIN_POPULATION}.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def gazetteer(gazetteer_index: Path) -> Any:
+    """The offline gazetteer over the shared index."""
+    from aidregistry.geocoding.gazetteer import OfflineGazetteer
+
+    return OfflineGazetteer(gazetteer_index, build=False)
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
