@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -171,8 +173,42 @@ def show_service_error(form: Any, exc: Any) -> None:
     from flask import flash
     from flask_babel import gettext
 
-    target = getattr(form, exc.field or "", None)
+    target = getattr(form, exc.field, None) if form is not None and exc.field else None
     if target is not None:
         target.errors = [*target.errors, gettext(exc.message)]
     else:
         flash(gettext(exc.message), "danger")
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """What a committed service call returned (always true, even when the value is not)."""
+
+    value: T
+
+
+def commit_or_refuse(action: Callable[[], T], form: Any = None,
+                     show: Callable[[Any], None] | None = None) -> Done[T] | None:
+    """Run one service call in the request's transaction and end the transaction.
+
+    When the service refuses (ServiceError), roll back, show its message — by ``show``, or on
+    the form's field it names, or as a flash — and return None; else commit and return the
+    call's result.
+    """
+    from aidregistry.extensions import db
+    from aidregistry.services.errors import ServiceError
+
+    try:
+        value = action()
+    except ServiceError as exc:
+        db.session.rollback()
+        if show is not None:
+            show(exc)
+        else:
+            show_service_error(form, exc)
+        return None
+    db.session.commit()
+    return Done(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -15,10 +16,9 @@ from aidregistry.extensions import db
 from aidregistry.models import Donation, DonationStatus, Organisation, VerificationState
 from aidregistry.permissions import Permission, can_edit, permission_required
 from aidregistry.services import records
-from aidregistry.services.errors import ServiceError
 from aidregistry.web.choices import item_choices, standard_choices, standards_by_item
 from aidregistry.web.donations.forms import DonationForm, WithdrawForm
-from aidregistry.web.forms import as_choices, resolve_place, show_service_error, version_of
+from aidregistry.web.forms import as_choices, commit_or_refuse, resolve_place, version_of
 from aidregistry.web.pagination import date_arg, paginate, text_arg
 
 bp = Blueprint("donations", __name__, url_prefix="/donations")
@@ -127,15 +127,13 @@ def new() -> ResponseReturnValue:
     if form.validate_on_submit():
         place = resolve_place(form, country_hint=current_user.organisation.country)
         if place is not None:
-            try:
-                donation = records.record_donation(db.session(), current_user, _input(form, place))
-            except ServiceError as exc:
-                db.session.rollback()
-                show_service_error(form, exc)
-            else:
-                db.session.commit()
+            done = commit_or_refuse(
+                partial(records.record_donation, db.session(), current_user, _input(form, place)),
+                form,
+            )
+            if done:
                 flash(_("The donation is recorded."), "success")
-                return redirect(url_for("donations.detail", donation_id=donation.id))
+                return redirect(url_for("donations.detail", donation_id=done.value.id))
     return _render_form(form)
 
 
@@ -159,18 +157,12 @@ def edit(donation_id: int) -> ResponseReturnValue:
         _fill(form, donation)
     elif form.validate():
         place = resolve_place(form, country_hint=donation.organisation.country)
-        if place is not None:
-            try:
-                records.edit_donation(
-                    db.session(), current_user, donation, _input(form, place), version_of(form)
-                )
-            except ServiceError as exc:
-                db.session.rollback()
-                show_service_error(form, exc)
-            else:
-                db.session.commit()
-                flash(_("The donation is saved."), "success")
-                return redirect(url_for("donations.detail", donation_id=donation.id))
+        if place is not None and commit_or_refuse(partial(
+            records.edit_donation, db.session(), current_user, donation, _input(form, place),
+            version_of(form),
+        ), form):
+            flash(_("The donation is saved."), "success")
+            return redirect(url_for("donations.detail", donation_id=donation.id))
     return _render_form(form, donation)
 
 
@@ -190,18 +182,12 @@ def withdraw(donation_id: int) -> ResponseReturnValue:
     form = WithdrawForm()
     if not form.is_submitted():
         form.version.data = str(donation.version)
-    elif form.validate():
-        try:
-            records.withdraw_donation(
-                db.session(), current_user, donation, form.reason.data, version_of(form)
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The donation is withdrawn."), "info")
-            return redirect(url_for("donations.detail", donation_id=donation.id))
+    elif form.validate() and commit_or_refuse(partial(
+        records.withdraw_donation, db.session(), current_user, donation, form.reason.data,
+        version_of(form),
+    ), form):
+        flash(_("The donation is withdrawn."), "info")
+        return redirect(url_for("donations.detail", donation_id=donation.id))
     return render_template("donations/withdraw.html", form=form, donation=donation)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,14 +13,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from aidregistry.domain.places import Place
 from aidregistry.extensions import db
 from aidregistry.models import Need, NeedStatus, Organisation, VerificationState
 from aidregistry.models.base import today
 from aidregistry.permissions import Permission, can_edit, permission_required
 from aidregistry.services import catalogue, records
-from aidregistry.services.errors import ServiceError
 from aidregistry.web.choices import item_choices, standard_choices, standards_by_item
-from aidregistry.web.forms import as_choices, resolve_place, show_service_error, version_of
+from aidregistry.web.forms import as_choices, commit_or_refuse, resolve_place, version_of
 from aidregistry.web.needs.forms import NeedForm
 from aidregistry.web.pagination import date_arg, paginate, text_arg
 
@@ -146,18 +147,16 @@ def _save(form: NeedForm, need: Need | None) -> Need | None:
     place = resolve_place(form, country_hint=org.country)
     if place is None:
         return None
-    try:
-        data = _input(form, place, org.country)
+
+    def save(found: Place = place) -> Need:
+        data = _input(form, found, org.country)
         if need is None:
-            need = records.post_need(db.session(), current_user, data)
-        else:
-            records.edit_need(db.session(), current_user, need, data, version_of(form))
-    except ServiceError as exc:
-        db.session.rollback()
-        show_service_error(form, exc)
-        return None
-    db.session.commit()
-    return need
+            return records.post_need(db.session(), current_user, data)
+        records.edit_need(db.session(), current_user, need, data, version_of(form))
+        return need
+
+    done = commit_or_refuse(save, form)
+    return done.value if done else None
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -205,13 +204,7 @@ def reconfirm(need_id: int) -> ResponseReturnValue:
     need = _editable(need_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        records.reconfirm_need(db.session(), current_user, need)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(_(exc.message), "danger")
-    else:
-        db.session.commit()
+    if commit_or_refuse(partial(records.reconfirm_need, db.session(), current_user, need)):
         flash(_("The need stays open until %(date)s.", date=need.expires_on.isoformat()), "success")
     return redirect(url_for("needs.detail", need_id=need.id))
 
@@ -223,15 +216,8 @@ def close(need_id: int) -> ResponseReturnValue:
     need = _editable(need_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        closed = records.close_need(db.session(), current_user, need)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(_(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("The need is closed; %(count)s units are no longer asked for.", count=f"{closed:,}"),
-            "info",
-        )
+    done = commit_or_refuse(partial(records.close_need, db.session(), current_user, need))
+    if done:
+        flash(_("The need is closed; %(count)s units are no longer asked for.",
+                count=f"{done.value:,}"), "info")
     return redirect(url_for("needs.detail", need_id=need.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -14,8 +15,7 @@ from werkzeug.wrappers import Response
 from aidregistry.extensions import db
 from aidregistry.models import AuditEvent, Shipment, ShipmentLeg
 from aidregistry.services import shipment_legs, shipments
-from aidregistry.services.errors import ServiceError
-from aidregistry.web.forms import version_of
+from aidregistry.web.forms import commit_or_refuse, version_of
 from aidregistry.web.shipments.forms import LegForm, RemoveLegForm
 from aidregistry.web.shipments.views import (
     _leg_input,
@@ -95,16 +95,11 @@ def _save_leg(form: LegForm, shipment: Shipment, leg: ShipmentLeg | None) -> Res
                                                   last.destination_lon)})
     data = _leg_input(form)
     if data is not None:
-        try:
-            if leg is None:
-                shipments.add_leg(db.session(), current_user, shipment, data, version_of(form))
-            else:
-                shipments.edit_leg(db.session(), current_user, leg, data, version_of(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
+        save = (partial(shipments.add_leg, db.session(), current_user, shipment, data,
+                        version_of(form)) if leg is None else
+                partial(shipments.edit_leg, db.session(), current_user, leg, data,
+                        version_of(form)))
+        if commit_or_refuse(save, show=partial(field_error, form)):
             flash(_("The leg is saved."), "success")
             return redirect(url_for("shipments.detail", shipment_id=shipment.id))
     return _render_leg(form, shipment, leg)
@@ -151,13 +146,8 @@ def leg_remove(shipment_id: int, leg_id: int) -> ResponseReturnValue:
         form.version.data = str(shipment.version)
     elif form.validate():
         number = leg.sequence
-        try:
-            shipment_legs.remove_leg(db.session(), current_user, leg, version_of(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(_(exc.message), "danger")
-        else:
-            db.session.commit()
+        if commit_or_refuse(partial(shipment_legs.remove_leg, db.session(), current_user, leg,
+                                    version_of(form))):
             flash(_("Leg %(number)s is removed; the legs after it are renumbered.",
                     number=number), "success")
             return redirect(url_for("shipments.detail", shipment_id=shipment.id))

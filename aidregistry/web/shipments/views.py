@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -21,7 +22,7 @@ from aidregistry.models import (
 from aidregistry.permissions import Permission, permission_required
 from aidregistry.services import receipts, shipment_legs, shipments
 from aidregistry.services.errors import ServiceError
-from aidregistry.web.forms import as_choices, resolve_place, version_of
+from aidregistry.web.forms import as_choices, commit_or_refuse, resolve_place, version_of
 from aidregistry.web.pagination import paginate
 from aidregistry.web.shipments.forms import (
     LABELS,
@@ -164,17 +165,13 @@ def new() -> ResponseReturnValue:
         ticked = [i for i, e in enumerate(form.lines.entries) if e.form.include.data]
         lines = [shipments.LineInput(_int(form.lines.entries[i].form.allocation_id.data),
                                      form.lines.entries[i].form.quantity.data) for i in ticked]
-        if leg is not None:
-            try:
-                shipment = shipments.record_shipment(db.session(), current_user, lines, leg,
-                                                     form.notes.data)
-            except ServiceError as exc:
-                db.session.rollback()
-                field_error(form, exc, ticked)
-            else:
-                db.session.commit()
-                flash(_("The shipment is recorded."), "success")
-                return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+        done = None if leg is None else commit_or_refuse(
+            partial(shipments.record_shipment, db.session(), current_user, lines, leg,
+                    form.notes.data),
+            show=partial(field_error, form, line_index=ticked))
+        if done:
+            flash(_("The shipment is recorded."), "success")
+            return redirect(url_for("shipments.detail", shipment_id=done.value.id))
     return render_template("shipments/new.html", form=form, offered=offered)
 
 
@@ -192,19 +189,14 @@ def status(shipment_id: int) -> ResponseReturnValue:
     form.status.choices = as_choices((s.value, STATUS_LABELS[s.value]) for s in allowed)
     if not form.is_submitted():
         form.version.data = str(shipment.version)
-    elif form.validate():
-        try:
-            shipments.change_status(db.session(), current_user, shipment, shipments.StatusInput(
+    elif form.validate() and commit_or_refuse(partial(
+            shipments.change_status, db.session(), current_user, shipment, shipments.StatusInput(
                 form.status.data, form.occurred_on.data, bool(form.is_planned.data),
-                form.document_ref.data, form.note.data), version_of(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The shipment is now %(status)s.",
-                    status=shipment_status_label(shipment.status)), "success")
-            return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+                form.document_ref.data, form.note.data), version_of(form)),
+            show=partial(field_error, form)):
+        flash(_("The shipment is now %(status)s.",
+                status=shipment_status_label(shipment.status)), "success")
+        return redirect(url_for("shipments.detail", shipment_id=shipment.id))
     return render_template("shipments/status.html", form=form, shipment=shipment)
 
 
@@ -222,17 +214,11 @@ def receipt(shipment_id: int) -> ResponseReturnValue:
     form = ReceiptForm()
     if not form.is_submitted():
         _fill_receipt(form, shipment)
-    elif form.validate():
-        try:
-            receipts.confirm_receipt(db.session(), current_user, shipment, _receipt_input(form),
-                                     version_of(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The receipt is recorded."), "success")
-            return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+    elif form.validate() and commit_or_refuse(partial(
+            receipts.confirm_receipt, db.session(), current_user, shipment, _receipt_input(form),
+            version_of(form)), show=partial(field_error, form)):
+        flash(_("The receipt is recorded."), "success")
+        return redirect(url_for("shipments.detail", shipment_id=shipment.id))
     lines = {line.id: line for line in shipment.lines}
     return render_template("shipments/receipt.html", form=form, shipment=shipment, lines=lines,
                            receivable=shipment.status in shipments.RECEIVABLE
