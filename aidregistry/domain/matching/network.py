@@ -4,16 +4,19 @@ Why it is exact. For a route key κ (a directly accepted standard or an equivale
 :mod:`aidregistry.domain.certification`) and a mode m, group the offers that provide κ and can
 travel by m by *origin place* and *expiry slack* into an origin chain; give the chain one node
 per distinct start day, with a free arc from each day to the next (goods available on day a are
-also available on any later day). Group the needs that accept κ by *destination place* into a
-destination chain with one node per distinct needed-by day and a free arc from each day to the
-next (goods that arrive by day b also serve any later deadline). A transport arc joins the
-origin node of start day a to the first destination node whose day is ≥ a + transit(m, km),
-at cost weight(m) · km. Then:
+also available on any later day). Group the needs by *destination place* and by the *set of
+route keys* they accept into destination chains, with one node per distinct needed-by day and a
+free arc from each day to the next (goods that arrive by day b also serve any later deadline);
+every need of a chain accepts the same keys, so the chains are shared by all the keys they
+accept. A transport arc joins the origin node of start day a to the first node, of each
+destination chain that accepts κ, whose day is ≥ a + transit(m, km), at cost weight(m) · km.
+Then:
 
 * every path offer → … → need is a feasible pair with a usable mode, because start ≤ a,
-  a + transit ≤ b ≤ needed_by, κ is shared, m is one of the offer's modes, and the chain's
-  expiry slack admits only arcs with start + transit < expires (slack = expires − start is
-  the same for every offer of the chain, whatever ladder step the flow leaves from);
+  a + transit ≤ b ≤ needed_by, κ is accepted by the whole destination chain, m is one of the
+  offer's modes, and the origin chain's expiry slack admits only arcs with start + transit <
+  expires (slack = expires − start is the same for every offer of the chain, whatever ladder
+  step the flow leaves from);
 * every feasible pair (i, j) with mode m has such a path of cost weight(m) · km.
 
 So the reduced network has the same optimum as the full offer × need graph. An arc from day a
@@ -73,15 +76,24 @@ class Network:
 
 @dataclass(frozen=True)
 class _Dest:
-    """Destination ladder of one route key, with a sorted code for day look-ups."""
+    """The destination nodes that take one route key, with a sorted code for day look-ups."""
 
-    ladder: Ladder
-    needs: IntArray
-    chain_place: IntArray
+    chain: IntArray  # per node: its chain's index in chain_place
+    chain_place: IntArray  # per chain: its place
     low: int
     span: int
-    code: IntArray
-    offset: int  # first id in "destination space" (made global at the end)
+    code: IntArray  # per node, ascending: chain * span + (day - low)
+    node: IntArray  # per node: its id in destination space
+
+
+@dataclass(frozen=True)
+class _Destinations:
+    """One ladder per (place, set of route keys accepted) over the needs' deadline days."""
+
+    ladder: Ladder
+    needs: IntArray  # the needs on the ladder, in the order of ladder.entry_node
+    chain_place: IntArray
+    chain_keys: BoolArray  # chains × route keys
 
 
 @dataclass
@@ -123,14 +135,33 @@ def build_ladder(chain: IntArray, day: IntArray) -> Ladder:
     return Ladder(inverse.reshape(-1).astype(np.int64), node_chain, node_day, step, step + 1)
 
 
-def _destination(prep: Prepared, needs: IntArray, offset: int) -> _Dest:
-    """Destination chains (one per place) of the needs sharing one route key."""
-    chain_place, chain = np.unique(prep.n_place[needs], return_inverse=True)
+def _destinations(prep: Prepared, keys: BoolArray) -> _Destinations:
+    """Destination chains: the needs with demand that accept one of ``keys``, grouped by place
+    and by the set of route keys they accept (needs of one chain take the same keys, so goods
+    that reach a chain by any of its keys may serve any of its needs due later)."""
+    accepts = prep.n_class_keys[prep.n_class] & keys[None, :]
+    needs = np.flatnonzero(accepts.any(axis=1) & (prep.n_demand > 0))
+    key_sets, key_set = np.unique(prep.n_class_keys, axis=0, return_inverse=True)
+    pairs, chain = np.unique(
+        np.stack([prep.n_place[needs], key_set.reshape(-1)[prep.n_class[needs]]], axis=1),
+        axis=0,
+        return_inverse=True,
+    )
     ladder = build_ladder(chain.reshape(-1).astype(np.int64), prep.n_deadline[needs])
-    low = int(ladder.day.min())
-    span = int(ladder.day.max()) - low + 2  # one spare day: "later than every deadline"
-    code = ladder.chain * span + (ladder.day - low)
-    return _Dest(ladder, needs, chain_place, low, span, code, offset)
+    return _Destinations(ladder, needs, pairs[:, 0], key_sets[pairs[:, 1]])
+
+
+def _destination(dests: _Destinations, key: int) -> _Dest | None:
+    """The part of the destination ladders that takes route key ``key``."""
+    chains = np.flatnonzero(dests.chain_keys[:, key])
+    if chains.size == 0:
+        return None
+    node = np.flatnonzero(dests.chain_keys[dests.ladder.chain, key])  # sorted by (chain, day)
+    chain = np.searchsorted(chains, dests.ladder.chain[node])
+    day = dests.ladder.day[node]
+    low = int(day.min())
+    span = int(day.max()) - low + 2  # one spare day: "later than every deadline"
+    return _Dest(chain, dests.chain_place[chains], low, span, chain * span + (day - low), node)
 
 
 def _effective_slack(transit: IntArray, place_of: IntArray, slack: IntArray) -> IntArray:
@@ -174,7 +205,7 @@ def _transport(
         arrival = np.clip(origin.day[sel, None] + tr - dest.low, 0, dest.span - 1)
         pos = np.searchsorted(dest.code, cols * dest.span + arrival)
         hit = np.minimum(pos, n_dn - 1)
-        valid = (tr < origin.slack[sel, None]) & (pos < n_dn) & (dest.ladder.chain[hit] == cols)
+        valid = (tr < origin.slack[sel, None]) & (pos < n_dn) & (dest.chain[hit] == cols)
         pos = np.where(valid, pos, -1)
         # Leaving one ladder day later reaches the same destination node: this arc is dominated.
         dominated = np.zeros_like(valid)
@@ -182,7 +213,7 @@ def _transport(
         emit = valid & ~dominated
         emit[sel >= lo + step] = False
         r, c = np.nonzero(emit)
-        arcs.add(sel[r] + origin.base, pos[r, c] + dest.offset, weight * km[origin.row[sel[r]], c])
+        arcs.add(sel[r] + origin.base, dest.node[pos[r, c]], weight * km[origin.row[sel[r]], c])
 
 
 def _origin_block(prep: Prepared, offers: IntArray, rank: int, dest: _Dest, state: _State) -> None:
@@ -224,33 +255,30 @@ class _State:
     origin: _Arcs  # offer → origin node, origin ladders (global ids)
     transport: _Arcs  # origin node (global) → destination space
     dest: _Arcs  # destination ladders and destination → need, in destination space
-    need_links: list[tuple[IntArray, IntArray]]
 
 
 def build_network(prep: Prepared) -> Network:
     """Build the exact reduced network of ``prep`` (see the module docstring)."""
     n_o, n_n = prep.n_offers, prep.n_needs
-    state = _State(n_o, _Arcs([], [], []), _Arcs([], [], []), _Arcs([], [], []), [])
-    dest_size = 0
-    for key in range(len(prep.keys)):
-        needs = np.flatnonzero(prep.n_class_keys[prep.n_class, key] & (prep.n_demand > 0))
+    state = _State(n_o, _Arcs([], [], []), _Arcs([], [], []), _Arcs([], [], []))
+    offered = prep.o_class_keys[prep.o_class] & (prep.o_supply > 0)[:, None]
+    supplied: BoolArray = np.asarray(offered.any(axis=0), dtype=bool)
+    dests = _destinations(prep, supplied)
+    for key in np.flatnonzero(supplied).tolist():
         offers = np.flatnonzero(prep.o_class_keys[prep.o_class, key] & (prep.o_supply > 0))
-        if needs.size == 0 or offers.size == 0:
+        dest = _destination(dests, key)
+        if dest is None:
             continue
-        dest = _destination(prep, needs, dest_size)
-        dest_size += dest.ladder.size
         for rank, mode in enumerate(MODE_ORDER):
             usable = offers[((prep.o_modes[offers] >> rank) & 1).astype(bool)]
             if usable.size and mode in prep.policy.modes:
                 _origin_block(prep, usable, rank, dest, state)
-        state.dest.add(dest.ladder.tail + dest.offset, dest.ladder.head + dest.offset)
-        state.need_links.append((dest.ladder.entry_node + dest.offset, needs))
+    state.dest.add(dests.ladder.tail, dests.ladder.head)
     # Destination nodes follow every origin node and needs follow every destination node,
     # so ascending ids are a topological order of the transport DAG.
     d_base = state.next_node
-    need_base = d_base + dest_size
-    for node, needs in state.need_links:
-        state.dest.add(node, needs + need_base - d_base)
+    need_base = d_base + dests.ladder.size
+    state.dest.add(dests.ladder.entry_node, dests.needs + need_base - d_base)
     o_t, o_h, o_c = state.origin.arrays()
     t_t, t_h, t_c = state.transport.arrays(0, d_base)
     d_t, d_h, d_c = state.dest.arrays(d_base, d_base)
