@@ -18,9 +18,7 @@ bp = Blueprint("allocations", __name__, url_prefix="/allocations")
 
 
 def _visible(allocation_id: int) -> Allocation:
-    allocation = db.session.get(Allocation, allocation_id)
-    if allocation is None:
-        abort(404)
+    allocation = db.get_or_404(Allocation, allocation_id)
     party = current_user.organisation_id in (
         allocation.donation.organisation_id,
         allocation.need.organisation_id,

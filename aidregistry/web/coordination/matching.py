@@ -45,9 +45,7 @@ def match() -> ResponseReturnValue:
 @permission_required(Permission.MATCH_RUN)
 def run(run_id: int) -> ResponseReturnValue:
     """The proposals of one run, with explanations and totals against the current state."""
-    match_run = db.session.get(MatchRun, run_id)
-    if match_run is None:
-        abort(404)
+    match_run = db.get_or_404(MatchRun, run_id)
     return render_template(
         "coordination/run.html",
         run=match_run,
@@ -60,9 +58,7 @@ def run(run_id: int) -> ResponseReturnValue:
 @permission_required(Permission.ALLOCATION_APPROVE)
 def decide(run_id: int) -> ResponseReturnValue:
     """Accept or reject the selected proposals; each is checked again as it is accepted."""
-    match_run = db.session.get(MatchRun, run_id)
-    if match_run is None:
-        abort(404)
+    match_run = db.get_or_404(MatchRun, run_id)
     form = DecideForm()
     if not form.validate_on_submit():
         abort(400)
@@ -156,9 +152,7 @@ def _suggestions(need: Need) -> list[dict[str, Any]]:
 @permission_required(Permission.ALLOCATION_APPROVE)
 def allocate(need_id: int) -> ResponseReturnValue:
     """Allocate by hand, with the matcher's suggestions beside the form."""
-    need = db.session.get(Need, need_id)
-    if need is None:
-        abort(404)
+    need = db.get_or_404(Need, need_id)
     suggestions = _suggestions(need) if need.remaining(today()) > 0 else []
     form = ManualAllocationForm()
     form.donation_id.choices = as_choices(

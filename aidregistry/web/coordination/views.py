@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -39,9 +39,7 @@ def queue() -> ResponseReturnValue:
 @permission_required(Permission.ORGANISATION_VERIFY)
 def organisation(org_id: int) -> ResponseReturnValue:
     """An organisation's details (contacts included) and the decision form."""
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        abort(404)
+    org = db.get_or_404(Organisation, org_id)
     form = DecisionForm()
     if form.validate_on_submit():
         try:

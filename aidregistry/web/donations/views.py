@@ -61,9 +61,7 @@ def index() -> ResponseReturnValue:
 
 
 def _visible_donation(donation_id: int) -> Donation:
-    donation = db.session.get(Donation, donation_id)
-    if donation is None:
-        abort(404)
+    donation = db.get_or_404(Donation, donation_id)
     if donation.organisation.state is not VerificationState.VERIFIED and not (
         current_user.is_authenticated
         and (
@@ -138,9 +136,7 @@ def new() -> ResponseReturnValue:
 
 
 def _editable(donation_id: int) -> Donation:
-    donation = db.session.get(Donation, donation_id)
-    if donation is None:
-        abort(404)
+    donation = db.get_or_404(Donation, donation_id)
     if not can_edit(donation):
         abort(403)
     return donation

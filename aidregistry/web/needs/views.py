@@ -76,9 +76,7 @@ def _with_args(**changes: str) -> str:
 
 
 def _visible_need(need_id: int) -> Need:
-    need = db.session.get(Need, need_id)
-    if need is None:
-        abort(404)
+    need = db.get_or_404(Need, need_id)
     if need.organisation.state is not VerificationState.VERIFIED and not (
         current_user.is_authenticated
         and (current_user.is_coordinator or current_user.organisation_id == need.organisation_id)
@@ -172,9 +170,7 @@ def new() -> ResponseReturnValue:
 
 
 def _editable(need_id: int) -> Need:
-    need = db.session.get(Need, need_id)
-    if need is None:
-        abort(404)
+    need = db.get_or_404(Need, need_id)
     if not can_edit(need):
         abort(403)
     return need

@@ -78,9 +78,7 @@ def _visible(shipment_id: int) -> Shipment:
 
 
 def _own(shipment_id: int, allowed: Any) -> Shipment:
-    shipment = db.session.get(Shipment, shipment_id)
-    if shipment is None:
-        abort(404)
+    shipment = db.get_or_404(Shipment, shipment_id)
     if not allowed(current_user, shipment):
         abort(403)
     return shipment
