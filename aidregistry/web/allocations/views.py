@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,6 +15,7 @@ from aidregistry.models import Allocation, ReasonCode
 from aidregistry.services import allocations
 from aidregistry.services.errors import NotAllowed, ServiceError
 from aidregistry.web.coordination.forms import CancelForm
+from aidregistry.web.forms import commit_or_refuse
 
 bp = Blueprint("allocations", __name__, url_prefix="/allocations")
 
@@ -41,6 +44,13 @@ def detail(allocation_id: int) -> ResponseReturnValue:
     )
 
 
+def _refused(exc: ServiceError) -> None:
+    """A person who may not act on this allocation gets 403; any other refusal is flashed."""
+    if isinstance(exc, NotAllowed):
+        abort(403)
+    flash(_(exc.message), "danger")
+
+
 @bp.post("/<int:allocation_id>/confirm")
 @login_required
 def confirm(allocation_id: int) -> ResponseReturnValue:
@@ -48,15 +58,8 @@ def confirm(allocation_id: int) -> ResponseReturnValue:
     allocation = _visible(allocation_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        allocations.confirm(db.session(), current_user, allocation)
-    except NotAllowed:
-        abort(403)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(_(exc.message), "danger")
-    else:
-        db.session.commit()
+    if commit_or_refuse(partial(allocations.confirm, db.session(), current_user, allocation),
+                        show=_refused):
         flash(_("Pledge confirmed. The recipient sees the goods as coming."), "success")
     return redirect(url_for("allocations.detail", allocation_id=allocation.id))
 
@@ -69,20 +72,8 @@ def cancel(allocation_id: int) -> ResponseReturnValue:
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        allocations.cancel(
-            db.session(),
-            current_user,
-            allocation,
-            ReasonCode(form.reason_code.data),
-            form.reason_text.data,
-        )
-    except NotAllowed:
-        abort(403)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(_(exc.message), "danger")
-    else:
-        db.session.commit()
+    if commit_or_refuse(partial(allocations.cancel, db.session(), current_user, allocation,
+                                ReasonCode(form.reason_code.data), form.reason_text.data),
+                        show=_refused):
         flash(_("The allocation is cancelled and its quantities are free again."), "info")
     return redirect(url_for("allocations.detail", allocation_id=allocation.id))
