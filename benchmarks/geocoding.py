@@ -30,6 +30,7 @@ import csv
 import json
 import os
 import random
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -180,7 +181,8 @@ def _app(workdir: Path, index: Path, cutoff: int, database_url: str | None, **ex
     os.environ["AIDREGISTRY_INSTANCE_PATH"] = str(workdir / "instance")
     url = database_url or f"sqlite:///{workdir / 'bench.sqlite'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "AIDREGISTRY_GAZETTEER_PATH": str(index),
-                      "AIDREGISTRY_GAZETTEER_MIN_POPULATION": cutoff, "SECRET_KEY": "b" * 40,
+                      "AIDREGISTRY_GAZETTEER_MIN_POPULATION": cutoff,
+                      "SECRET_KEY": secrets.token_urlsafe(48),
                       **extra})  # fmt: skip
     with app.app_context():
         Base.metadata.drop_all(db.engine)

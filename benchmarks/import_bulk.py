@@ -14,6 +14,7 @@ import csv
 import os
 import random
 import resource
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -68,7 +69,7 @@ def main() -> None:
     from aidregistry.services.imports import ImportKind, commit, preview
     from aidregistry.web.geocoder import get_geocoder
 
-    app = create_app({"AIDREGISTRY_ENV": "testing", "SECRET_KEY": "b" * 40,
+    app = create_app({"AIDREGISTRY_ENV": "testing", "SECRET_KEY": secrets.token_urlsafe(48),
                       "SQLALCHEMY_DATABASE_URI": url})
     path = tmp / "donations.csv"
     write_file(path, args.rows, args.seed)

@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import shutil
 import signal
 import subprocess
@@ -39,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.map import ITEMS, _record, cities, organisations  # noqa: E402
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/aidregistry_load"
-KEY = "load-benchmark-secret-key-0123456789-abcdefghijkl"
+KEY = secrets.token_urlsafe(48)  # one per run: the fill and gunicorn share it
 ENDPOINTS = [
     "/__hello",
     "/donations/",

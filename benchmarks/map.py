@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -69,7 +70,7 @@ def make_app(workdir: Path, size: int) -> Any:
     os.environ["AIDREGISTRY_INSTANCE_PATH"] = str(workdir / "instance")
     url = f"sqlite:///{workdir / f'map-{size}.sqlite'}"
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "AIDREGISTRY_ENV": "testing",
-                       "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdef",
+                       "SECRET_KEY": secrets.token_urlsafe(48),
                        "AIDREGISTRY_GAZETTEER_PATH": str(workdir / "gazetteer.sqlite"),
                        "RATELIMIT_ENABLED": False})
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 SAFE = {
     "AIDREGISTRY_ENV": "production",
-    "AIDREGISTRY_SECRET_KEY": "a-production-secret-key-of-more-than-32-characters",
+    "AIDREGISTRY_SECRET_KEY": secrets.token_urlsafe(48),
     "AIDREGISTRY_DATABASE_URL": "postgresql+psycopg://aid@127.0.0.1:5432/aidregistry",
     "AIDREGISTRY_REDIS_URL": "redis://127.0.0.1:6379/0",
     "AIDREGISTRY_TRUSTED_HOSTS": "aid.example.org",

@@ -10,6 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import TEST_SECRET_KEY
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # on<word>= inside a tag: an inline event handler, which a nonce CSP blocks (and which is XSS-prone)
 HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE | re.DOTALL)
@@ -91,5 +93,5 @@ def test_debug_is_refused_in_production_whatever_flask_debug_says(
     monkeypatch.setenv("FLASK_DEBUG", "1")
     monkeypatch.setenv("AIDREGISTRY_ENV", "production")
     config = {key: value for key, value in app_config.items() if key != "AIDREGISTRY_ENV"}
-    app: Flask = create_app({**config, "SECRET_KEY": "x" * 48})
+    app: Flask = create_app({**config, "SECRET_KEY": TEST_SECRET_KEY})
     assert app.debug is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from aidregistry.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.factories import UserFactory
 
-PRODUCTION_KEY = "a-production-secret-key-of-more-than-32-characters"
+PRODUCTION_KEY = secrets.token_urlsafe(48)
 
 
 @pytest.fixture
