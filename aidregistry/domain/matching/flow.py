@@ -45,7 +45,7 @@ def network_simplex_flow(
     n_nodes: int, tail: IntArray, head: IntArray, cap: IntArray, cost: IntArray, supply: IntArray
 ) -> tuple[IntArray, IntArray]:
     """Flows and potentials by LEMON's network simplex."""
-    order = np.lexsort((head, tail))  # the solver wants arcs sorted by (tail, head)
+    order = np.argsort(tail * n_nodes + head, kind="stable")  # the solver wants (tail, head) order
     graph = pylmcf.Graph(
         n_nodes, np.ascontiguousarray(tail[order]), np.ascontiguousarray(head[order])
     )

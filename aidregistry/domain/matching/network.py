@@ -1,23 +1,26 @@
 """The exact reduced flow network: time ladders per place, one transport arc per breakpoint.
 
-Why it is exact. For a route key κ (a directly accepted standard or an equivalence row, see
-:mod:`aidregistry.domain.certification`) and a mode m, group the offers that provide κ and can
-travel by m by *origin place* and *expiry slack* into an origin chain; give the chain one node
-per distinct start day, with a free arc from each day to the next (goods available on day a are
-also available on any later day). Group the needs by *destination place* and by the *set of
-route keys* they accept into destination chains, with one node per distinct needed-by day and a
-free arc from each day to the next (goods that arrive by day b also serve any later deadline);
-every need of a chain accepts the same keys, so the chains are shared by all the keys they
-accept. A transport arc joins the origin node of start day a to the first node, of each
-destination chain that accepts κ, whose day is ≥ a + transit(m, km), at cost weight(m) · km.
-Then:
+Why it is exact. Route keys (a directly accepted standard or an equivalence row, see
+:mod:`aidregistry.domain.certification`) that are provided by exactly the same offers form a
+*key group* κ (an N95 lot's "N95" and "N95 for FFP2" keys, say). For a key group κ and a mode
+m, group the offers that provide κ and can travel by m by *origin place* and *expiry slack*
+into an origin chain; give the chain one node per distinct start day, with a free arc from each
+day to the next (goods available on day a are also available on any later day). Group the
+needs by *destination place* and by the *set of route keys* they accept into destination
+chains, with one node per distinct needed-by day and a free arc from each day to the next
+(goods that arrive by day b also serve any later deadline); every need of a chain accepts the
+same keys, so the chains are shared by all the key groups they accept. A transport arc joins
+the origin node of start day a to the first node, of each destination chain that accepts a key
+of κ, whose day is ≥ a + transit(m, km), at cost weight(m) · km. Then:
 
 * every path offer → … → need is a feasible pair with a usable mode, because start ≤ a,
-  a + transit ≤ b ≤ needed_by, κ is accepted by the whole destination chain, m is one of the
-  offer's modes, and the origin chain's expiry slack admits only arcs with start + transit <
-  expires (slack = expires − start is the same for every offer of the chain, whatever ladder
-  step the flow leaves from);
-* every feasible pair (i, j) with mode m has such a path of cost weight(m) · km.
+  a + transit ≤ b ≤ needed_by, the offer provides every key of κ and the whole destination
+  chain accepts one of them, m is one of the offer's modes, and the origin chain's expiry
+  slack admits only arcs with start + transit < expires (slack = expires − start is the same
+  for every offer of the chain, whatever ladder step the flow leaves from);
+* every feasible pair (i, j) with mode m has such a path of cost weight(m) · km: a key that
+  i provides and j accepts lies in one key group, whose chains i enters and whose transport
+  arcs reach j's chain.
 
 So the reduced network has the same optimum as the full offer × need graph. An arc from day a
 is dominated when the next start day of the same chain reaches the same destination node,
@@ -76,7 +79,7 @@ class Network:
 
 @dataclass(frozen=True)
 class _Dest:
-    """The destination nodes that take one route key, with a sorted code for day look-ups."""
+    """The destination nodes that take one key group, with a sorted code for day look-ups."""
 
     chain: IntArray  # per node: its chain's index in chain_place
     chain_place: IntArray  # per chain: its place
@@ -151,12 +154,13 @@ def _destinations(prep: Prepared, keys: BoolArray) -> _Destinations:
     return _Destinations(ladder, needs, pairs[:, 0], key_sets[pairs[:, 1]])
 
 
-def _destination(dests: _Destinations, key: int) -> _Dest | None:
-    """The part of the destination ladders that takes route key ``key``."""
-    chains = np.flatnonzero(dests.chain_keys[:, key])
+def _destination(dests: _Destinations, group: BoolArray) -> _Dest | None:
+    """The part of the destination ladders that takes a route key of ``group``."""
+    takes: BoolArray = np.asarray((dests.chain_keys & group[None, :]).any(axis=1), dtype=bool)
+    chains = np.flatnonzero(takes)
     if chains.size == 0:
         return None
-    node = np.flatnonzero(dests.chain_keys[dests.ladder.chain, key])  # sorted by (chain, day)
+    node = np.flatnonzero(takes[dests.ladder.chain])  # sorted by (chain, day)
     chain = np.searchsorted(chains, dests.ladder.chain[node])
     day = dests.ladder.day[node]
     low = int(day.min())
@@ -217,7 +221,7 @@ def _transport(
 
 
 def _origin_block(prep: Prepared, offers: IntArray, rank: int, dest: _Dest, state: _State) -> None:
-    """Origin ladders of the offers that provide one key and travel by one mode."""
+    """Origin ladders of the offers that provide one key group and travel by one mode."""
     rule = prep.policy.modes[MODE_ORDER[rank]]
     places, place_of = np.unique(prep.o_place[offers], return_inverse=True)
     place_of = place_of.reshape(-1)
@@ -247,6 +251,21 @@ def _origin_block(prep: Prepared, offers: IntArray, rank: int, dest: _Dest, stat
     _transport(state.transport, dest, origin, km, transit, rule.cost_weight)
 
 
+def _key_groups(offered: BoolArray, supplied: BoolArray) -> list[BoolArray]:
+    """Masks of the route keys provided by exactly the same offers (one mask per group)."""
+    live = np.flatnonzero(supplied)
+    if live.size == 0:
+        return []
+    _, group = np.unique(offered[:, live].T, axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    masks = []
+    for g in range(int(group.max()) + 1):
+        mask = np.zeros(offered.shape[1], dtype=bool)
+        mask[live[group == g]] = True
+        masks.append(mask)
+    return masks
+
+
 @dataclass
 class _State:
     """Arcs and node counter while the network is built."""
@@ -264,9 +283,9 @@ def build_network(prep: Prepared) -> Network:
     offered = prep.o_class_keys[prep.o_class] & (prep.o_supply > 0)[:, None]
     supplied: BoolArray = np.asarray(offered.any(axis=0), dtype=bool)
     dests = _destinations(prep, supplied)
-    for key in np.flatnonzero(supplied).tolist():
-        offers = np.flatnonzero(prep.o_class_keys[prep.o_class, key] & (prep.o_supply > 0))
-        dest = _destination(dests, key)
+    for group in _key_groups(offered, supplied):
+        offers = np.flatnonzero(offered[:, np.argmax(group)])
+        dest = _destination(dests, group)
         if dest is None:
             continue
         for rank, mode in enumerate(MODE_ORDER):
