@@ -580,8 +580,10 @@ def _row(r: dict[str, Any], best: dict[str, Any] | None) -> str:
         note = (
             f"certificate {'OK' if r['check_ok'] else 'FAILED'} (gap {r['gap']:.1e}, "
             f"check {r['check_s']:.1f} s); {s['transport_arcs']:,.0f} transport arcs, "
-            f"{s['components']:.0f} components, build {s['build_s']:.2f} s, "
-            f"flows {s['solve_s']:.2f} s; peak before check {r['peak_solve_mib']:.0f} MiB, "
+            f"{s['components']:.0f} components in {s['families']:.0f} families; "
+            f"families built and solved in {s['solve_s']:.2f} s (summed over families: "
+            f"builds {s['build_s']:.2f} s, flows {s['flows_s']:.2f} s); "
+            f"peak before check {r['peak_solve_mib']:.0f} MiB, "
             f"largest worker process {r.get('children_peak_mib', 0):.0f} MiB"
         )
     elif r["method"] == "suggest":

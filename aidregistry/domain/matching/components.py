@@ -1,9 +1,9 @@
 """Split the reduced network into independent components and solve each in two phases.
 
 Items are independent except through substitutions, so the network falls apart into
-components (roughly: one per family of mutually substitutable standards). Each component is
-solved on its own — smaller flow problems are disproportionately faster, need less memory and
-can run in parallel. Coverage optima of disjoint components add up, so fixing the uncovered
+components (at most one per family of mutually substitutable standards, see :mod:`.families`).
+Each component is solved on its own — smaller flow problems are disproportionately faster and
+need less memory. Coverage optima of disjoint components add up, so fixing the uncovered
 quantity per (component, weight level) in phase 2 is as exact as fixing it per level; the
 certificate therefore carries a group label per record, and the checker verifies that no
 feasible pair crosses groups. Group 0 holds every record that has no feasible pair at all.
@@ -11,7 +11,6 @@ feasible pair crosses groups. Group 0 holds every record that has no feasible pa
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +24,6 @@ from aidregistry.domain.matching.network import Network
 from aidregistry.domain.matching.prepare import Prepared
 
 IntArray = npt.NDArray[np.int64]
-PARALLEL_MIN_ARCS = 200_000  # below this, starting worker processes costs more than it saves
 COLGEN_MIN_ARCS = 20_000_000  # below this, one solve of the whole component is faster (measured)
 SEED_PER_NODE = 4
 
@@ -291,12 +289,3 @@ def solve_component(c: Component) -> ComponentSolution:
         beta2=pot2[c.need_start : n],
         gamma=pot2[n + 1 :],
     )
-
-
-def solve_all(components: list[Component], workers: int) -> list[ComponentSolution]:
-    """Solve every component, in ``workers`` processes when that pays off."""
-    big = sum(c.arcs.size for c in components) >= PARALLEL_MIN_ARCS
-    if workers <= 1 or len(components) <= 1 or not big:
-        return [solve_component(c) for c in components]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(solve_component, components))

@@ -51,9 +51,12 @@ def reachable_needs(net: Network, sources: IntArray) -> BoolArray:
 
 
 def uncovered_needs(
-    prep: Prepared, net: Network, n_idx: IntArray, qty: IntArray, needs: Sequence[Need]
+    prep: Prepared, reached: BoolArray, n_idx: IntArray, qty: IntArray, needs: Sequence[Need]
 ) -> list[Uncovered]:
-    """An :class:`Uncovered` for every need not fully covered, heaviest priority first."""
+    """An :class:`Uncovered` for every need not fully covered, heaviest priority first.
+
+    ``reached`` tells, per need, whether some offer with quantity reaches it in the network.
+    """
     covered = np.bincount(n_idx, weights=qty, minlength=prep.n_needs).astype(np.int64)
     short = np.flatnonzero(prep.n_demand > covered)
     if short.size == 0:
@@ -62,7 +65,7 @@ def uncovered_needs(
     present = prep.o_class_keys[np.unique(prep.o_class[live])].any(axis=0)
     has_key = (prep.n_class_keys[prep.n_class[short]] & present).any(axis=1)
     compatible = [bool(v) for v in np.atleast_1d(has_key)]
-    reach: list[bool] = reachable_needs(net, np.flatnonzero(live).astype(np.int64))[short].tolist()
+    reach: list[bool] = reached[short].tolist()
     out = []
     for j, comp, feasible in zip(short.tolist(), compatible, reach, strict=True):
         reason = (

@@ -9,7 +9,7 @@ share a *place*. The whole speed of the matcher comes from how few of each there
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
@@ -71,6 +71,24 @@ class Prepared:
     def n_needs(self) -> int:
         """Number of needs."""
         return int(self.n_demand.size)
+
+    def subset(self, offers: IntArray, needs: IntArray) -> Prepared:
+        """The same instance restricted to some offers and needs (in the given order)."""
+        return replace(
+            self,
+            o_place=self.o_place[offers],
+            o_start=self.o_start[offers],
+            o_expiry=self.o_expiry[offers],
+            o_modes=self.o_modes[offers],
+            o_supply=self.o_supply[offers],
+            o_class=self.o_class[offers],
+            n_place=self.n_place[needs],
+            n_deadline=self.n_deadline[needs],
+            n_demand=self.n_demand[needs],
+            n_class=self.n_class[needs],
+            n_weight=self.n_weight[needs],
+            n_priority=self.n_priority[needs],
+        )
 
 
 def _index(values: Sequence[H]) -> tuple[IntArray, list[H]]:

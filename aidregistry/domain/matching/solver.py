@@ -13,8 +13,9 @@ components that use column generation still solve phase 1 as a min-cost flow). B
 are pure network flows with integer data, so the optimum is integral and exactly lexicographic,
 with no big-M (which would overflow int64 at realistic sizes).
 
-The flows run on the exact reduced network of :mod:`.network`, split into independent
-components (:mod:`.components`). Each phase's node potentials, recovered from the residual
+The flows run on the exact reduced network of :mod:`.network`, built per family of
+substitutable standards (:mod:`.families`) and split into independent components
+(:mod:`.components`). Each phase's node potentials, recovered from the residual
 graph, are dual prices whose feasibility on every compatible offer × need pair, together with
 a dual objective equal to the primal one, prove optimality; :mod:`.certificate` checks that
 without trusting the reduced network.
@@ -24,15 +25,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from aidregistry.domain.certification import Equivalence, Standard
 from aidregistry.domain.matching.allocations import build_allocations, totals_of
-from aidregistry.domain.matching.components import ComponentSolution, solve_all, split
-from aidregistry.domain.matching.decompose import decompose
+from aidregistry.domain.matching.components import ComponentSolution
 from aidregistry.domain.matching.explain import uncovered_needs
+from aidregistry.domain.matching.families import (
+    Family,
+    FamilyResult,
+    solve_families,
+    split_families,
+)
 from aidregistry.domain.matching.model import (
     Certificate,
     MatchResult,
@@ -41,10 +48,10 @@ from aidregistry.domain.matching.model import (
     PhaseDuals,
     Policy,
 )
-from aidregistry.domain.matching.network import build_network
 from aidregistry.domain.matching.prepare import Prepared, prepare
 
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 def _certificate(
@@ -84,6 +91,41 @@ def _certificate(
     )
 
 
+@dataclass
+class _Assembly:
+    """The families' results in the instance's indices."""
+
+    pairs: tuple[IntArray, IntArray, IntArray]
+    reached: BoolArray
+    offer_group: IntArray
+    need_group: IntArray
+    solutions: list[ComponentSolution]
+    stats: dict[str, float]
+
+
+def _assemble(prep: Prepared, families: list[Family], results: list[FamilyResult]) -> _Assembly:
+    """Map every family's pairs, groups and duals to the instance (groups numbered on)."""
+    offer_group = np.zeros(prep.n_offers, np.int64)
+    need_group = np.zeros(prep.n_needs, np.int64)
+    reached = np.zeros(prep.n_needs, dtype=bool)
+    solutions: list[ComponentSolution] = []
+    parts: list[tuple[IntArray, IntArray, IntArray]] = []
+    stats = dict.fromkeys(("nodes", "arcs", "transport_arcs", "components", "build_s"), 0.0)
+    stats["flows_s"] = 0.0
+    for fam, res in zip(families, results, strict=True):
+        shift = len(solutions)
+        offer_group[fam.offers] = np.where(res.offer_group > 0, res.offer_group + shift, 0)
+        need_group[fam.needs] = np.where(res.need_group > 0, res.need_group + shift, 0)
+        reached[fam.needs] = res.reach
+        solutions += [replace(s, group=s.group + shift) for s in res.solutions]
+        parts.append((fam.offers[res.o_idx], fam.needs[res.n_idx], res.qty))
+        for key in stats:
+            stats[key] += res.stats[key]
+    empty = np.zeros(0, np.int64)
+    o_idx, n_idx, qty = (np.concatenate([p[k] for p in parts] + [empty]) for k in range(3))
+    return _Assembly((o_idx, n_idx, qty), reached, offer_group, need_group, solutions, stats)
+
+
 def solve(
     offers: Sequence[Offer],
     needs: Sequence[Need],
@@ -94,35 +136,27 @@ def solve(
 ) -> MatchResult:
     """Lexicographically optimal allocation: weighted coverage first, then transport cost.
 
-    ``workers`` processes solve independent components in parallel on big instances.
+    ``workers`` processes build and solve independent families in parallel on big instances.
     """
     clock = time.perf_counter()
     prep = prepare(offers, needs, standards, equivalences, policy)
-    net = build_network(prep)
-    components, offer_group, need_group = split(prep, net)
-    built = time.perf_counter()
-    solutions = solve_all(components, workers)
+    families = split_families(prep)
+    prepared = time.perf_counter()
+    results = solve_families(prep, families, workers)
     solved = time.perf_counter()
-    flow = np.zeros(net.tail.size, dtype=np.int64)
-    for comp, sol in zip(components, solutions, strict=True):
-        flow[comp.arcs] = sol.flow
-    o_idx, n_idx, qty = decompose(net.tail, net.head, flow, prep.n_offers, net.need_base)
-    allocations = build_allocations(
-        offers, needs, standards, equivalences, policy, (o_idx, n_idx, qty)
-    )
-    result = MatchResult(
+    done = _assemble(prep, families, results)
+    allocations = build_allocations(offers, needs, standards, equivalences, policy, done.pairs)
+    _, n_idx, qty = done.pairs
+    return MatchResult(
         allocations=tuple(allocations),
         totals=totals_of(needs, policy, allocations),
-        uncovered=tuple(uncovered_needs(prep, net, n_idx, qty, needs)),
-        certificate=_certificate(prep, solutions, offer_group, need_group),
-        stats={
-            "nodes": float(net.n_nodes),
-            "arcs": float(net.tail.size),
-            "transport_arcs": float(net.transport_arcs),
-            "components": float(len(components)),
-            "build_s": built - clock,
-            "solve_s": solved - built,
+        uncovered=tuple(uncovered_needs(prep, done.reached, n_idx, qty, needs)),
+        certificate=_certificate(prep, done.solutions, done.offer_group, done.need_group),
+        stats=done.stats
+        | {
+            "families": float(len(families)),
+            "prepare_s": prepared - clock,
+            "solve_s": solved - prepared,
             "total_s": time.perf_counter() - clock,
         },
     )
-    return result

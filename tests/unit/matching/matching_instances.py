@@ -74,6 +74,11 @@ CITIES = (
 )
 CERTS = ("NMPA", "FDA_EUA", "FDA_510K", "CE", "NIOSH")
 JURISDICTIONS = ("US", "IT", "ES")
+UNMIXED = (
+    ("NIOSH-N95", "GB2626-KN95", "EN149-FFP2"),
+    ("EN149-FFP3",),
+    ("EN14683-IIR",),
+)
 RUN_DATES = (date(2020, 3, 20), date(2020, 5, 1), date(2020, 11, 2))
 
 
@@ -89,8 +94,13 @@ def random_instance(
     n_needs: int,
     max_qty: int,
     shared: bool = True,
+    mixed: bool = True,
 ) -> tuple[list[Offer], list[Need], Policy]:
-    """A random instance mixing standards, certificates, modes, dates and places."""
+    """A random instance mixing standards, certificates, modes, dates and places.
+
+    With ``mixed`` a need may accept standards of different items; without it a need accepts
+    standards of one of :data:`UNMIXED` only, so the instance falls into several families.
+    """
     run = rng.choice(RUN_DATES)
     policy = Policy(run_date=run)
     offers = []
@@ -120,7 +130,8 @@ def random_instance(
     needs = []
     for j in range(n_needs):
         lat, lon = _place(rng, shared)
-        accepted = frozenset(rng.sample(list(STANDARDS), rng.randint(1, 2)))
+        pool = list(STANDARDS) if mixed else list(rng.choice(UNMIXED))
+        accepted = frozenset(rng.sample(pool, rng.randint(1, min(2, len(pool)))))
         needs.append(
             Need(
                 f"n{j}",

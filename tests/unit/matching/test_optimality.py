@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aidregistry.domain.certification import compatibility
-from aidregistry.domain.matching import check_certificate, components, flow, solve
+from aidregistry.domain.matching import check_certificate, components, families, flow, solve
 from aidregistry.domain.matching.costs import pair_route
 from aidregistry.domain.matching.explain import reachable_needs
 from aidregistry.domain.matching.network import build_network
@@ -97,11 +97,31 @@ def test_matches_the_full_graph_reference_on_medium_instances(
     assert_feasible_and_certified(offers, needs, policy, result)
 
 
-def test_parallel_components_give_the_same_optimum() -> None:
-    offers, needs, policy = random_instance(random.Random(7), 300, 300, 40, True)
+def test_parallel_families_give_the_same_certified_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    offers, needs, policy = random_instance(random.Random(7), 300, 300, 40, True, mixed=False)
     one = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    monkeypatch.setattr(families, "PARALLEL_MIN_RECORDS", 0)  # worker processes even when small
     two = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=2)
+    assert two.stats["families"] >= 2
     assert one.totals == two.totals
+    assert one.certificate.uncovered_by_level == two.certificate.uncovered_by_level
+    assert_feasible_and_certified(offers, needs, policy, two)
+
+
+def test_families_split_along_substitutions() -> None:
+    """Records meet only within a family; substitutable standards share one, others do not."""
+    offers, needs, policy = random_instance(random.Random(8), 120, 120, 20, True, mixed=False)
+    prep = prepare(offers, needs, STANDARDS, EQUIVALENCES, policy)
+    found = families.split_families(prep)
+    family_of_offer = {int(i): f for f, fam in enumerate(found) for i in fam.offers}
+    family_of_need = {int(j): f for f, fam in enumerate(found) for j in fam.needs}
+    for i, j in feasible_pairs(offers, needs, policy):
+        if offers[i].quantity and needs[j].quantity:
+            assert family_of_offer[i] == family_of_need[j]
+    items = {f: {offers[int(i)].item for i in fam.offers} for f, fam in enumerate(found)}
+    masks = [f for f, kinds in items.items() if "MASK_SURG" in kinds]
+    assert len(found) == 3
+    assert [items[f] for f in masks] == [{"MASK_SURG"}]
 
 
 @pytest.mark.parametrize("seed", [21, 22])
