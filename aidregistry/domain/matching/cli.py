@@ -31,7 +31,10 @@ def _parser() -> argparse.ArgumentParser:
         help="verify the certificate and add the verdict to the output",
     )
     parser.add_argument(
-        "--workers", type=int, default=2, help="processes for independent components (default 2)"
+        "--workers",
+        type=int,
+        default=2,
+        help="processes for independent families of standards (default 2)",
     )
     return parser
 
