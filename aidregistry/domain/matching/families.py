@@ -62,8 +62,8 @@ def split_families(prep: Prepared) -> list[Family]:
     live_n = np.flatnonzero(prep.n_demand > 0)
     o_keys = prep.o_class_keys[prep.o_class[live_o]]
     n_keys = prep.n_class_keys[prep.n_class[live_n]]
-    rows = np.concatenate([o_keys, n_keys]) if len(prep.keys) else np.zeros((0, 0), bool)
-    keyed = rows.any(axis=1) if rows.size else np.zeros(rows.shape[0], bool)
+    rows = np.concatenate([o_keys, n_keys])
+    keyed = rows.any(axis=1)
     if not keyed.any():
         return []
     first = np.argmax(rows, axis=1)
