@@ -110,8 +110,8 @@ def _assemble(prep: Prepared, families: list[Family], results: list[FamilyResult
     reached = np.zeros(prep.n_needs, dtype=bool)
     solutions: list[ComponentSolution] = []
     parts: list[tuple[IntArray, IntArray, IntArray]] = []
-    stats = dict.fromkeys(("nodes", "arcs", "transport_arcs", "components", "build_s"), 0.0)
-    stats["flows_s"] = 0.0
+    summed = ("nodes", "arcs", "transport_arcs", "components", "build_s", "flows_s")
+    stats = dict.fromkeys(summed, 0.0)
     for fam, res in zip(families, results, strict=True):
         shift = len(solutions)
         offer_group[fam.offers] = np.where(res.offer_group > 0, res.offer_group + shift, 0)
