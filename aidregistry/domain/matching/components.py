@@ -114,42 +114,92 @@ def _component(prep: Prepared, net: Network, g: int, nodes: IntArray, arcs: IntA
     )
 
 
-def _phase(
-    c: Component,
-    cost: IntArray,
-    src: IntArray,
-    unmet_cost: IntArray,
-    extra: IntArray,
-    carried: IntArray | None = None,
-) -> tuple[IntArray, IntArray, int]:
-    """Solve one phase with a slack node X (and level nodes after it); flows and potentials.
+def _phase1(c: Component, balance: int) -> tuple[IntArray, IntArray, int]:
+    """Phase 1 as a min-cost flow: an unmet unit of need j costs weight(j), transport is free.
 
-    Small components are solved whole. Big ones by column generation over the transport
-    arcs: solve on a subset, price every transport arc with the potentials, add the arcs
-    with negative reduced cost, repeat; when none is left the potentials are dual feasible
-    on the whole network and the subset's optimum is the network's optimum. Only phase 2
-    (given ``carried``, the phase 1 flow, which keeps its first subset feasible at the fixed
-    coverage) uses it.
+    A slack node X takes unused supply and sends unmet demand; returns the flows on the
+    component's arcs, offer → X and X → need (in that order), the potentials (X at 0) and
+    where the X → need arcs start.
     """
     n, x = c.nodes.size, c.nodes.size
     offers = np.arange(c.n_offers, dtype=np.int64)
     needs = np.arange(c.need_start, n, dtype=np.int64)
-    tail = np.concatenate([c.tail, offers, src])
+    tail = np.concatenate([c.tail, offers, np.full(needs.size, x, np.int64)])
     head = np.concatenate([c.head, np.full(offers.size, x, np.int64), needs])
-    costs = np.concatenate([cost, np.zeros(offers.size, np.int64), unmet_cost])
-    supply = np.zeros(n + extra.size, dtype=np.int64)
-    supply[offers], supply[needs], supply[n:] = c.supply, -c.demand, extra
+    costs = np.concatenate([np.zeros(c.tail.size + offers.size, np.int64), c.weight])
+    supply = np.zeros(n + 1, dtype=np.int64)
+    supply[offers], supply[needs], supply[x] = c.supply, -c.demand, balance
     # Capacities never bind (flows are bounded by supplies), which keeps the duals clean.
     cap = np.full(tail.size, int(np.abs(supply).sum()) + 1, dtype=np.int64)
-    transport = np.concatenate([c.transport, np.zeros(tail.size - c.tail.size, dtype=bool)])
+    active = np.ones(tail.size, dtype=bool)
+    flow, pot = _column_generation((tail, head, cap, costs), supply, active)
+    return flow, pot - pot[x], c.tail.size + c.n_offers
+
+
+def _phase2(
+    c: Component, level: IntArray, uncovered: IntArray, carried: IntArray | None
+) -> tuple[IntArray, IntArray]:
+    """Phase 2: least transport with the uncovered quantity of every weight level fixed.
+
+    Solved on a contracted network without need nodes: the arc into need j becomes an arc of
+    capacity demand(j) into a sink T_L for j's level L, which takes exactly the quantity that
+    level covers; a slack node X takes the unused supply. Returned in the uncontracted layout
+    of :func:`_uncontract` — flows on the component's arcs, offer → X and level source S_L →
+    need (the unmet quantity), and potentials of nodes, X and the S_L (X at 0).
+
+    Big components (see :data:`COLGEN_MIN_ARCS`) are solved by column generation over the
+    transport arcs, starting from phase 1's flow ``carried``, which keeps the first subset
+    feasible at the fixed coverage.
+    """
+    x = c.need_start
+    demand_of_level = np.bincount(level, weights=c.demand, minlength=uncovered.size)
+    covered = demand_of_level.astype(np.int64) - uncovered
+    into_need = c.head >= c.need_start
+    need_of_arc = c.head[into_need] - c.need_start
+    if np.unique(need_of_arc).size != need_of_arc.size:
+        raise FlowError("a need has more than one arc into it")  # the network gives one each
+    head = c.head.copy()
+    head[into_need] = x + 1 + level[need_of_arc]
+    offers = np.arange(c.n_offers, dtype=np.int64)
+    tail = np.concatenate([c.tail, offers])
+    head = np.concatenate([head, np.full(offers.size, x, np.int64)])
+    costs = np.concatenate([c.cost, np.zeros(offers.size, np.int64)])
+    supply = np.zeros(x + 1 + covered.size, dtype=np.int64)
+    supply[offers], supply[x], supply[x + 1 :] = c.supply, covered.sum() - c.supply.sum(), -covered
+    cap = np.full(tail.size, int(np.abs(supply).sum()) + 1, dtype=np.int64)
+    cap[np.flatnonzero(into_need)] = c.demand[need_of_arc]
+    transport = np.concatenate([c.transport, np.zeros(offers.size, dtype=bool)])
     active = ~transport
     if carried is None or transport.sum() <= COLGEN_MIN_ARCS:
-        active |= transport  # phase 1 prices nothing by distance: column generation would crawl
+        active |= transport
     else:
         active |= _seed(tail, head, costs, transport)
         active[: carried.size] |= carried > 0
     flow, pot = _column_generation((tail, head, cap, costs), supply, active)
-    return flow, pot - pot[x], c.tail.size + c.n_offers
+    return _uncontract(c, level, flow, pot - pot[x])
+
+
+def _uncontract(
+    c: Component, level: IntArray, flow: IntArray, pot: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Phase 2's flows and potentials on the network with need nodes and level sources S_L.
+
+    A need j whose arc into T_L is saturated takes its destination node's potential, any other
+    need T_L's; S_L takes T_L's. Then every arc into a need and out of an S_L keeps a reduced
+    cost ≥ 0, and 0 where it carries flow, as the certificate requires.
+    """
+    x = c.need_start
+    into_need = np.flatnonzero(c.head >= c.need_start)
+    need_of_arc = c.head[into_need] - c.need_start
+    got = np.bincount(need_of_arc, weights=flow[into_need], minlength=c.demand.size)
+    got = got.astype(np.int64)
+    full = got == c.demand
+    sink = pot[x + 1 + level]
+    need_pot = sink.copy()
+    need_pot[need_of_arc[full[need_of_arc]]] = pot[c.tail[into_need[full[need_of_arc]]]]
+    out_pot = np.concatenate([pot[:x], need_pot, [pot[x]], pot[x + 1 :]])
+    out_flow = np.concatenate([flow, c.demand - got])
+    return out_flow, out_pot
 
 
 def _column_generation(
@@ -199,29 +249,31 @@ def _prefix_coverage(c: Component, level: IntArray, n_levels: int) -> IntArray:
     on the heaviest ``L`` levels exactly the maximum flow into their needs, for every ``L``;
     so the covered quantity of level ``L`` is the difference of two successive maximum flows.
     Maximum flows are far cheaper than the min-cost flow of phase 1.
+    Need nodes are left out: the arc into need j goes straight to the sink, with capacity
+    demand(j) once j's level is in the prefix (0 before).
     """
-    n = c.nodes.size
-    src, snk = n, n + 1
+    src, snk = c.need_start, c.need_start + 1
     offers = np.arange(c.n_offers, dtype=np.int64)
-    needs = np.arange(c.need_start, n, dtype=np.int64)
+    into_need = c.head >= c.need_start
+    need_of_arc = c.head[into_need] - c.need_start
     big = int(c.supply.sum()) + 1
     solver = max_flow.SimpleMaxFlow()
     solver.add_arcs_with_capacity(
-        np.concatenate([c.tail, np.full(offers.size, src, np.int64)]).astype(np.int32),
-        np.concatenate([c.head, offers]).astype(np.int32),
-        np.concatenate([np.full(c.tail.size, big, np.int64), c.supply]),
+        np.concatenate([c.tail[~into_need], np.full(offers.size, src, np.int64)]).astype(np.int32),
+        np.concatenate([c.head[~into_need], offers]).astype(np.int32),
+        np.concatenate([np.full(int((~into_need).sum()), big, np.int64), c.supply]),
     )
     sink_arcs = solver.add_arcs_with_capacity(
-        needs.astype(np.int32),
-        np.full(needs.size, snk, np.int32),
-        np.zeros(needs.size, np.int64),
+        c.tail[into_need].astype(np.int32),
+        np.full(need_of_arc.size, snk, np.int32),
+        np.zeros(need_of_arc.size, np.int64),
     )
     demand = np.bincount(level, weights=c.demand, minlength=n_levels).astype(np.int64)
     covered = np.zeros(n_levels, dtype=np.int64)
     before = 0
     for lv in range(n_levels):
-        on = level == lv
-        solver.set_arcs_capacity(sink_arcs[on], c.demand[on])
+        on = level[need_of_arc] == lv
+        solver.set_arcs_capacity(sink_arcs[on], c.demand[need_of_arc[on]])
         if solver.solve(src, snk) != solver.OPTIMAL:
             raise FlowError("maximum flow did not reach an optimum")
         total = int(solver.optimal_flow())
@@ -261,21 +313,15 @@ def solve_component(c: Component) -> ComponentSolution:
     n = c.nodes.size
     weights = np.unique(c.weight)[::-1].copy()
     level = np.searchsorted(-weights, -c.weight).astype(np.int64)
-    n_needs = c.demand.size
     carried: IntArray | None = None
     if c.transport.sum() > COLGEN_MIN_ARCS:
-        balance = np.array([c.demand.sum() - c.supply.sum()], dtype=np.int64)
-        flow1, pot1, first_unmet = _phase(
-            c, np.zeros(c.tail.size, np.int64), np.full(n_needs, n, np.int64), c.weight, balance
-        )
+        flow1, pot1, first_unmet = _phase1(c, int(c.demand.sum() - c.supply.sum()))
         unmet = flow1[first_unmet:]
         unc = np.bincount(level, weights=unmet, minlength=weights.size).astype(np.int64)
         carried = flow1[: c.tail.size]
     else:
         unc = _prefix_coverage(c, level, weights.size)
-    covered = int(c.demand.sum() - unc.sum())
-    extra = np.concatenate([[covered - int(c.supply.sum())], unc]).astype(np.int64)
-    flow2, pot2, _ = _phase(c, c.cost, n + 1 + level, np.zeros(n_needs, np.int64), extra, carried)
+    flow2, pot2 = _phase2(c, level, unc, carried)
     if carried is None:
         pot1 = _phase1_duals(c, flow2)
     return ComponentSolution(
