@@ -250,7 +250,8 @@ def _prefix_coverage(c: Component, level: IntArray, n_levels: int) -> IntArray:
     so the covered quantity of level ``L`` is the difference of two successive maximum flows.
     Maximum flows are far cheaper than the min-cost flow of phase 1.
     Need nodes are left out: the arc into need j goes straight to the sink, with capacity
-    demand(j) once j's level is in the prefix (0 before).
+    demand(j) when j's level is in the prefix, 0 otherwise. The whole set of levels is solved
+    first; a prefix whose bounds from it meet (everything covered, say) needs no solve.
     """
     src, snk = c.need_start, c.need_start + 1
     offers = np.arange(c.n_offers, dtype=np.int64)
@@ -268,18 +269,24 @@ def _prefix_coverage(c: Component, level: IntArray, n_levels: int) -> IntArray:
         np.full(need_of_arc.size, snk, np.int32),
         np.zeros(need_of_arc.size, np.int64),
     )
-    demand = np.bincount(level, weights=c.demand, minlength=n_levels).astype(np.int64)
-    covered = np.zeros(n_levels, dtype=np.int64)
-    before = 0
-    for lv in range(n_levels):
-        on = level[need_of_arc] == lv
-        solver.set_arcs_capacity(sink_arcs[on], c.demand[need_of_arc[on]])
+    level_of_arc = level[need_of_arc]
+
+    def max_flow_into(levels: int) -> int:
+        on = level_of_arc < levels
+        solver.set_arcs_capacity(sink_arcs, np.where(on, c.demand[need_of_arc], 0))
         if solver.solve(src, snk) != solver.OPTIMAL:
             raise FlowError("maximum flow did not reach an optimum")
-        total = int(solver.optimal_flow())
-        covered[lv] = total - before
-        before = total
-    return demand - covered
+        return int(solver.optimal_flow())
+
+    demand = np.bincount(level, weights=c.demand, minlength=n_levels).astype(np.int64)
+    prefix = np.zeros(n_levels + 1, dtype=np.int64)
+    prefix[-1] = max_flow_into(n_levels)
+    for lv in range(1, n_levels):
+        # Dropping the later levels loses at most their demand; a prefix gets at most its own.
+        low = prefix[-1] - int(demand[lv:].sum())
+        high = min(int(demand[:lv].sum()), int(prefix[-1]))
+        prefix[lv] = low if low == high else max_flow_into(lv)
+    return demand - np.diff(prefix)
 
 
 def _phase1_duals(c: Component, flow: IntArray) -> IntArray:
