@@ -1,7 +1,8 @@
 """Allocation records and totals from (offer, need, quantity) triples.
 
-Mode, km and unit cost are recomputed from the model's rule for each pair (vectorised), so
-what is reported never depends on the route the flow happened to take through the network.
+Mode, km and unit cost are recomputed from the model's rule for each pair (vectorised, from the
+records' days, modes and places in :class:`~.prepare.Prepared`), so what is reported never
+depends on the route the flow happened to take through the network.
 """
 
 from __future__ import annotations
@@ -13,15 +14,9 @@ import numpy.typing as npt
 
 from aidregistry.domain.certification import Equivalence, Standard, compatibility
 from aidregistry.domain.geo import rounded_km
-from aidregistry.domain.matching.costs import (
-    MODE_ORDER,
-    best_routes,
-    day_number,
-    expiry_day,
-    mode_mask,
-    start_day,
-)
+from aidregistry.domain.matching.costs import MODE_ORDER, best_routes
 from aidregistry.domain.matching.model import Allocation, Need, Offer, Policy, Totals
+from aidregistry.domain.matching.prepare import Prepared
 
 IntArray = npt.NDArray[np.int64]
 
@@ -31,33 +26,23 @@ class InfeasibleAllocationError(ValueError):
 
 
 def pair_routes(
-    offers: Sequence[Offer],
-    needs: Sequence[Need],
-    policy: Policy,
-    o_idx: IntArray,
-    n_idx: IntArray,
+    prep: Prepared, o_idx: IntArray, n_idx: IntArray
 ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """(km, unit cost, mode index, transit days) of the pairs; cost -1 where infeasible."""
-    run = policy.run_date
-    sel_o = [offers[i] for i in o_idx.tolist()]
-    sel_n = [needs[j] for j in n_idx.tolist()]
-
-    def col(values: list[float] | list[int], dtype: type) -> npt.NDArray[np.generic]:
-        return np.asarray(values, dtype=dtype).reshape(-1)
-
+    o_place, n_place = prep.o_place[o_idx], prep.n_place[n_idx]
     km = rounded_km(
-        col([o.lat for o in sel_o], float),
-        col([o.lon for o in sel_o], float),
-        col([n.lat for n in sel_n], float),
-        col([n.lon for n in sel_n], float),
+        prep.place_lat[o_place],
+        prep.place_lon[o_place],
+        prep.place_lat[n_place],
+        prep.place_lon[n_place],
     )
     cost, mode, days = best_routes(
         km,
-        np.asarray([start_day(o, run) for o in sel_o], np.int64).reshape(-1),
-        np.asarray([expiry_day(o, run) for o in sel_o], np.int64).reshape(-1),
-        np.asarray([mode_mask(o.modes) for o in sel_o], np.int64).reshape(-1),
-        np.asarray([day_number(n.needed_by, run) for n in sel_n], np.int64).reshape(-1),
-        policy,
+        prep.o_start[o_idx],
+        prep.o_expiry[o_idx],
+        prep.o_modes[o_idx],
+        prep.n_deadline[n_idx],
+        prep.policy,
     )
     return km, cost, mode, days
 
@@ -67,12 +52,13 @@ def build_allocations(
     needs: Sequence[Need],
     standards: Mapping[str, Standard],
     equivalences: Sequence[Equivalence],
-    policy: Policy,
+    prep: Prepared,
     triples: tuple[IntArray, IntArray, IntArray],
 ) -> list[Allocation]:
     """Allocation records, sorted by (need id, offer id); raises if a pair is infeasible."""
     o_idx, n_idx, qty = triples
-    km, cost, mode, days = pair_routes(offers, needs, policy, o_idx, n_idx)
+    policy = prep.policy
+    km, cost, mode, days = pair_routes(prep, o_idx, n_idx)
     notes: dict[tuple[str, frozenset[str], frozenset[str], str], str | None] = {}
     out = []
     for k, (i, j) in enumerate(zip(o_idx.tolist(), n_idx.tolist(), strict=True)):

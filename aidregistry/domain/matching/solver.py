@@ -145,7 +145,7 @@ def solve(
     results = solve_families(prep, families, workers)
     solved = time.perf_counter()
     done = _assemble(prep, families, results)
-    allocations = build_allocations(offers, needs, standards, equivalences, policy, done.pairs)
+    allocations = build_allocations(offers, needs, standards, equivalences, prep, done.pairs)
     _, n_idx, qty = done.pairs
     return MatchResult(
         allocations=tuple(allocations),
