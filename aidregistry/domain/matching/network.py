@@ -25,6 +25,8 @@ of κ, whose day is ≥ a + transit(m, km), at cost weight(m) · km. Then:
 So the reduced network has the same optimum as the full offer × need graph. An arc from day a
 is dominated when the next start day of the same chain reaches the same destination node,
 so per (origin chain, destination chain) at most min(#start days, #deadline days) arcs remain.
+A destination node that no transport arc reaches hands its needs to the nearest earlier node of
+its chain that one reaches (:func:`_arrival_nodes`): the same paths, one node fewer.
 
 Node layout: offers, origin nodes, destination nodes, needs — in that order, which is also a
 topological order of the (acyclic) transport part; :mod:`.decompose` relies on it.
@@ -266,6 +268,22 @@ def _key_groups(offered: BoolArray, supplied: BoolArray) -> list[BoolArray]:
     return masks
 
 
+def _arrival_nodes(ladder: Ladder, transport_head: IntArray) -> IntArray:
+    """Per destination node, the node that takes its needs: itself, or — when no transport arc
+    reaches it — the nearest earlier node of its chain that one reaches (or the chain's first).
+
+    Goods can only get to such a node down its chain from that earlier node, and every need
+    there accepts them, so serving its needs from the earlier node is the same set of paths at
+    the same costs; the skipped nodes are left without arcs, and the simplex has fewer nodes.
+    """
+    reached = np.bincount(transport_head, minlength=ladder.size) > 0
+    first = np.ones(ladder.size, dtype=bool)
+    first[1:] = ladder.chain[1:] != ladder.chain[:-1]
+    own = np.where(reached | first, np.arange(ladder.size), 0)
+    rep: IntArray = np.maximum.accumulate(own) if own.size else own
+    return rep
+
+
 @dataclass
 class _State:
     """Arcs and node counter while the network is built."""
@@ -292,14 +310,17 @@ def build_network(prep: Prepared) -> Network:
             usable = offers[((prep.o_modes[offers] >> rank) & 1).astype(bool)]
             if usable.size and mode in prep.policy.modes:
                 _origin_block(prep, usable, rank, dest, state)
-    state.dest.add(dests.ladder.tail, dests.ladder.head)
+    o_t, o_h, o_c = state.origin.arrays()
+    t_t, t_h, t_c = state.transport.arrays()
+    rep = _arrival_nodes(dests.ladder, t_h)
+    step = rep[dests.ladder.tail] != rep[dests.ladder.head]
+    state.dest.add(rep[dests.ladder.tail[step]], rep[dests.ladder.head[step]])
     # Destination nodes follow every origin node and needs follow every destination node,
     # so ascending ids are a topological order of the transport DAG.
     d_base = state.next_node
     need_base = d_base + dests.ladder.size
-    state.dest.add(dests.ladder.entry_node, dests.needs + need_base - d_base)
-    o_t, o_h, o_c = state.origin.arrays()
-    t_t, t_h, t_c = state.transport.arrays(0, d_base)
+    state.dest.add(rep[dests.ladder.entry_node], dests.needs + need_base - d_base)
+    t_h = t_h + d_base
     d_t, d_h, d_c = state.dest.arrays(d_base, d_base)
     return Network(
         n_nodes=need_base + n_n,
