@@ -183,3 +183,22 @@ def test_prefix_coverage_on_levels_with_shared_offers() -> None:
         assert (unc >= 0).all()
         assert (unc <= demand).all()
         assert int(demand.sum() - unc.sum()) <= int(c.supply.sum())
+
+
+def test_destination_nodes_no_transport_reaches_hand_their_needs_on() -> None:
+    """Every need hangs off a destination node that goods can reach, or off a chain's first."""
+    offers, needs, policy = random_instance(random.Random(7), 200, 200, 40, True)
+    net = build_network(prepare(offers, needs, STANDARDS, EQUIVALENCES, policy))
+    transport = slice(net.transport_start, net.transport_start + net.transport_arcs)
+    into_need = net.head >= net.need_base
+    d_base = int(net.tail[into_need].min())
+    reached = np.zeros(net.n_nodes, dtype=bool)
+    reached[net.head[transport]] = True
+    has_in = np.zeros(net.n_nodes, dtype=bool)
+    has_in[net.head[~into_need]] = True
+    hosts = net.tail[into_need]
+    assert (reached[hosts] | ~has_in[hosts]).all()
+    touched = np.zeros(net.n_nodes, dtype=bool)
+    touched[net.tail] = touched[net.head] = True
+    skipped = np.flatnonzero(~touched[d_base : net.need_base])
+    assert skipped.size > 0  # the instance exercises the hand-over
