@@ -1,10 +1,11 @@
 """Min-cost flow with optimal node potentials, and residual potentials for other costs.
 
 Up to :data:`SIMPLEX_MAX_ARCS` arcs the flows and their potentials come from LEMON's network
-simplex (through pylmcf), 2–5 times faster than OR-Tools' cost scaling on these networks
-(measured at 10k × 10k: 1.0 s against 2.1 s on the biggest component); above it cost scaling
-wins (4.1M arcs at 100k × 100k: 66 s against 89 s), and the potentials are recovered from its
-flows. :func:`potentials` recovers optimal potentials for a *given* optimal flow
+simplex (through pylmcf), faster than OR-Tools' cost scaling on these networks once phase 2
+has no need nodes (the biggest component at 100k × 100k, 4.0M arcs: 36–41 s against 56–63 s
+CPU; at 10k × 10k 1.0 s against 2.1 s before that change). Above it — sizes not measured,
+where column generation also starts — cost scaling is kept, and the potentials are recovered
+from its flows. :func:`potentials` recovers optimal potentials for a *given* optimal flow
 (also phase 1's duals from phase 2's flow): shortest distances from a virtual source
 (0 to every node) in the residual graph, by a frontier-based Bellman–Ford vectorised with
 numpy. At an optimum the residual graph has no negative cycle, so this terminates, and the
@@ -20,7 +21,7 @@ import pylmcf
 from ortools.graph.python import min_cost_flow
 
 IntArray = npt.NDArray[np.int64]
-SIMPLEX_MAX_ARCS = 2_000_000
+SIMPLEX_MAX_ARCS = 20_000_000
 
 
 class FlowError(RuntimeError):
