@@ -19,6 +19,7 @@ from ortools.graph.python import max_flow
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from aidregistry.domain.matching.contract import contract
 from aidregistry.domain.matching.flow import FlowError, potentials, solve_flow
 from aidregistry.domain.matching.network import Network
 from aidregistry.domain.matching.prepare import Prepared
@@ -141,65 +142,26 @@ def _phase2(
 ) -> tuple[IntArray, IntArray]:
     """Phase 2: least transport with the uncovered quantity of every weight level fixed.
 
-    Solved on a contracted network without need nodes: the arc into need j becomes an arc of
-    capacity demand(j) into a sink T_L for j's level L, which takes exactly the quantity that
-    level covers; a slack node X takes the unused supply. Returned in the uncontracted layout
-    of :func:`_uncontract` — flows on the component's arcs, offer → X and level source S_L →
-    need (the unmet quantity), and potentials of nodes, X and the S_L (X at 0).
+    Solved on the contracted network of :mod:`.contract` (no offer or need nodes; a sink per
+    level takes exactly what the level covers, a slack node X the unused supply) and returned
+    on the records: flows on the component's arcs, offer → X and level source S_L → need (the
+    unmet quantity), and potentials of the component's nodes, X and the S_L (X at 0).
 
     Big components (see :data:`COLGEN_MIN_ARCS`) are solved by column generation over the
     transport arcs, starting from phase 1's flow ``carried``, which keeps the first subset
     feasible at the fixed coverage.
     """
-    x = c.need_start
+    k = contract(c)
     demand_of_level = np.bincount(level, weights=c.demand, minlength=uncovered.size)
-    covered = demand_of_level.astype(np.int64) - uncovered
-    into_need = c.head >= c.need_start
-    need_of_arc = c.head[into_need] - c.need_start
-    if np.unique(need_of_arc).size != need_of_arc.size:
-        raise FlowError("a need has more than one arc into it")  # the network gives one each
-    head = c.head.copy()
-    head[into_need] = x + 1 + level[need_of_arc]
-    offers = np.arange(c.n_offers, dtype=np.int64)
-    tail = np.concatenate([c.tail, offers])
-    head = np.concatenate([head, np.full(offers.size, x, np.int64)])
-    costs = np.concatenate([c.cost, np.zeros(offers.size, np.int64)])
-    supply = np.zeros(x + 1 + covered.size, dtype=np.int64)
-    supply[offers], supply[x], supply[x + 1 :] = c.supply, covered.sum() - c.supply.sum(), -covered
-    cap = np.full(tail.size, int(np.abs(supply).sum()) + 1, dtype=np.int64)
-    cap[np.flatnonzero(into_need)] = c.demand[need_of_arc]
-    transport = np.concatenate([c.transport, np.zeros(offers.size, dtype=bool)])
-    active = ~transport
-    if carried is None or transport.sum() <= COLGEN_MIN_ARCS:
-        active |= transport
+    p = k.phase2(level, demand_of_level.astype(np.int64) - uncovered)
+    active = ~p.transport
+    if carried is None or p.transport.sum() <= COLGEN_MIN_ARCS:
+        active |= p.transport
     else:
-        active |= _seed(tail, head, costs, transport)
-        active[: carried.size] |= carried > 0
-    flow, pot = _column_generation((tail, head, cap, costs), supply, active)
-    return _uncontract(c, level, flow, pot - pot[x])
-
-
-def _uncontract(
-    c: Component, level: IntArray, flow: IntArray, pot: IntArray
-) -> tuple[IntArray, IntArray]:
-    """Phase 2's flows and potentials on the network with need nodes and level sources S_L.
-
-    A need j whose arc into T_L is saturated takes its destination node's potential, any other
-    need T_L's; S_L takes T_L's. Then every arc into a need and out of an S_L keeps a reduced
-    cost ≥ 0, and 0 where it carries flow, as the certificate requires.
-    """
-    x = c.need_start
-    into_need = np.flatnonzero(c.head >= c.need_start)
-    need_of_arc = c.head[into_need] - c.need_start
-    got = np.bincount(need_of_arc, weights=flow[into_need], minlength=c.demand.size)
-    got = got.astype(np.int64)
-    full = got == c.demand
-    sink = pot[x + 1 + level]
-    need_pot = sink.copy()
-    need_pot[need_of_arc[full[need_of_arc]]] = pot[c.tail[into_need[full[need_of_arc]]]]
-    out_pot = np.concatenate([pot[:x], need_pot, [pot[x]], pot[x + 1 :]])
-    out_flow = np.concatenate([flow, c.demand - got])
-    return out_flow, out_pot
+        active |= _seed(p.tail, p.head, p.cost, p.transport)
+        active[: k.rest.size] |= carried[k.rest] > 0
+    flow, pot = _column_generation((p.tail, p.head, p.cap, p.cost), p.supply, active)
+    return k.expand(level, flow, pot)
 
 
 def _column_generation(
@@ -248,24 +210,19 @@ def _prefix_coverage(c: Component, level: IntArray, n_levels: int) -> IntArray:
     By the polymatroid property (see :mod:`.solver`), every weighted-coverage optimum covers
     on the heaviest ``L`` levels exactly the maximum flow into their needs, for every ``L``;
     so the covered quantity of level ``L`` is the difference of two successive maximum flows.
-    Maximum flows are far cheaper than the min-cost flow of phase 1.
-    Need nodes are left out: the arc into need j goes straight to the sink, with capacity
-    demand(j) when j's level is in the prefix, 0 otherwise. The whole set of levels is solved
-    first; a prefix whose bounds from it meet (everything covered, say) needs no solve.
+    Maximum flows are far cheaper than the min-cost flow of phase 1. They run on the
+    contracted network of :mod:`.contract`: the arc into need j goes straight to the sink,
+    with capacity demand(j) when j's level is in the prefix, 0 otherwise. The whole set of
+    levels is solved first; a prefix whose bounds from it meet (everything covered, say)
+    needs no solve.
     """
-    src, snk = c.need_start, c.need_start + 1
-    offers = np.arange(c.n_offers, dtype=np.int64)
-    into_need = c.head >= c.need_start
-    need_of_arc = c.head[into_need] - c.need_start
-    big = int(c.supply.sum()) + 1
+    k = contract(c)
+    src, snk = k.x, k.x + 1
+    tail, head, cap, sink_tail, need_of_arc = k.max_flow_arcs()
     solver = max_flow.SimpleMaxFlow()
-    solver.add_arcs_with_capacity(
-        np.concatenate([c.tail[~into_need], np.full(offers.size, src, np.int64)]).astype(np.int32),
-        np.concatenate([c.head[~into_need], offers]).astype(np.int32),
-        np.concatenate([np.full(int((~into_need).sum()), big, np.int64), c.supply]),
-    )
+    solver.add_arcs_with_capacity(tail.astype(np.int32), head.astype(np.int32), cap)
     sink_arcs = solver.add_arcs_with_capacity(
-        c.tail[into_need].astype(np.int32),
+        sink_tail.astype(np.int32),
         np.full(need_of_arc.size, snk, np.int32),
         np.zeros(need_of_arc.size, np.int64),
     )

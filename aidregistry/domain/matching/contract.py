@@ -1,0 +1,245 @@
+"""A component's flow problems without offer and need nodes, and the way back to the records.
+
+The network simplex's time grows with the number of nodes far more than with arcs, and most
+nodes of a component are records. Neither phase needs them:
+
+* Offers that enter exactly the same ladder nodes (their *group*) are interchangeable: one
+  node with the group's supply stands for them. A group that enters a single ladder node needs
+  no node at all: its supply sits on that node, which gets an arc to the slack node X of
+  capacity the group's supply, so that only the group's own goods can stay unused there.
+* Each need has one arc into it (from its destination node); in phase 2 that arc goes into a
+  sink T_L for the need's weight level, with capacity the need's demand, and T_L takes exactly
+  what its level covers. In the maximum flows of phase 1 it goes into the sink.
+
+:meth:`Contraction.expand` turns a contracted phase 2 solution back into flows and potentials
+on the records: a group's flows are dealt out to its offers (any split is optimal, they are
+interchangeable); an offer of a node-less group takes its ladder node's potential, or X's when
+the whole group stayed unused; a need whose arc is saturated takes its destination node's
+potential, any other need its level's. Every record arc then keeps a reduced cost ≥ 0, and 0
+where it carries flow, which is what the certificate checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from aidregistry.domain.matching.flow import FlowError
+
+if TYPE_CHECKING:
+    from aidregistry.domain.matching.components import Component
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A contracted min-cost flow problem; ``transport`` marks the component's transport arcs."""
+
+    tail: IntArray
+    head: IntArray
+    cap: IntArray
+    cost: IntArray
+    supply: IntArray
+    transport: BoolArray
+
+
+@dataclass(frozen=True)
+class Contraction:
+    """How a component's offers and needs map onto the contracted nodes.
+
+    Node ids: kept offer groups ``0 … kept - 1``, then the component's ladder nodes in order,
+    then X, then one sink per weight level.
+    """
+
+    c: Component
+    group: IntArray  # per offer: its group
+    sets: IntArray  # per group: the ladder nodes it enters (component ids), padded with -1
+    supply: IntArray  # per group
+    node: IntArray  # per group: its node, or its single ladder node's node
+    single: BoolArray  # per group: no node of its own
+    offer_arcs: IntArray  # component arc positions of offer → ladder arcs, by (offer, head)
+    rest: IntArray  # component arc positions of every other arc
+    into_need: BoolArray  # over ``rest``: the arc enters a need
+
+    @property
+    def kept(self) -> int:
+        """Offer groups with a node of their own."""
+        return int((~self.single).sum())
+
+    @property
+    def x(self) -> int:
+        """The slack node X."""
+        return self.kept + self.c.need_start - self.c.n_offers
+
+    def ladder(self, v: IntArray) -> IntArray:
+        """Contracted ids of component ladder nodes ``v``."""
+        out: IntArray = v + (self.kept - self.c.n_offers)
+        return out
+
+    def phase2(self, level: IntArray, covered: IntArray) -> Problem:
+        """Least transport with each level's covered quantity fixed (sinks after X)."""
+        c, x = self.c, self.x
+        tail, head = self._rest_arcs(x + 1 + level[self._need_of_rest()])
+        g_tail, g_head = self._group_arcs()
+        kept = np.flatnonzero(~self.single)
+        lone = np.flatnonzero(self.single)
+        tail = np.concatenate([tail, g_tail, self.node[kept], self.node[lone]])
+        head = np.concatenate([head, g_head, np.full(kept.size + lone.size, x, np.int64)])
+        supply = np.zeros(x + 1 + covered.size, dtype=np.int64)
+        np.add.at(supply, self.node, self.supply)
+        supply[x], supply[x + 1 :] = covered.sum() - c.supply.sum(), -covered
+        big = int(np.abs(supply).sum()) + 1
+        cap = np.full(tail.size, big, dtype=np.int64)
+        cap[: self.rest.size][self.into_need] = c.demand[self._need_of_rest()]
+        cap[tail.size - lone.size :] = self.supply[lone]
+        cost = np.zeros(tail.size, dtype=np.int64)
+        cost[: self.rest.size] = c.cost[self.rest]
+        transport = np.zeros(tail.size, dtype=bool)
+        transport[: self.rest.size] = c.transport[self.rest]
+        return Problem(tail, head, cap, cost, supply, transport)
+
+    def max_flow_arcs(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+        """Arcs (tail, head, capacity) from a source, X's id, through the network, the source
+        arcs carrying the groups' supplies; then, per need, the tail of its arc into the sink
+        (X's id + 1) and the need."""
+        keep = ~self.into_need
+        tail, head = self._rest_arcs(np.zeros(0, np.int64))
+        g_tail, g_head = self._group_arcs()
+        big = int(self.c.supply.sum()) + 1
+        tail = np.concatenate([tail[keep], g_tail, np.full(self.node.size, self.x, np.int64)])
+        head = np.concatenate([head[keep], g_head, self.node])
+        cap = np.concatenate([np.full(tail.size - self.node.size, big, np.int64), self.supply])
+        sink_tail = self.ladder(self.c.tail[self.rest[self.into_need]])
+        return tail, head, cap, sink_tail, self._need_of_rest()
+
+    def expand(self, level: IntArray, flow: IntArray, pot: IntArray) -> tuple[IntArray, IntArray]:
+        """Phase 2's solution on the records: flows on the component's arcs, offer → X and level
+        source → need (the unmet quantity); potentials of the component's nodes, X and the level
+        sources, with X at 0."""
+        c, x = self.c, self.x
+        out = np.zeros(c.tail.size + c.n_offers, dtype=np.int64)
+        out[self.rest] = flow[: self.rest.size]
+        self._deal(flow[self.rest.size :], out)
+        need_arcs = self.rest[self.into_need]
+        need = c.head[need_arcs] - c.need_start
+        got = np.zeros(c.demand.size, dtype=np.int64)
+        np.add.at(got, need, out[need_arcs])
+        out_flow = np.concatenate([out, c.demand - got])
+        out_pot = np.zeros(c.nodes.size + 1 + pot.size - x - 1, dtype=np.int64)
+        out_pot[: c.n_offers] = self._offer_potentials(flow, pot)[self.group]
+        ladders = np.arange(c.n_offers, c.need_start, dtype=np.int64)
+        out_pot[ladders] = pot[self.ladder(ladders)]
+        need_pot = pot[x + 1 + level]
+        full = got[need] == c.demand[need]
+        need_pot[need[full]] = pot[self.ladder(c.tail[need_arcs[full]])]
+        out_pot[c.need_start : c.nodes.size] = need_pot
+        out_pot[c.nodes.size :] = pot[x:]
+        shifted: IntArray = out_pot - pot[x]
+        return out_flow, shifted
+
+    def _need_of_rest(self) -> IntArray:
+        return self.c.head[self.rest[self.into_need]] - self.c.need_start
+
+    def _rest_arcs(self, need_head: IntArray) -> tuple[IntArray, IntArray]:
+        """Tails and heads of the non-offer arcs; arcs into needs get ``need_head`` if given."""
+        tail = self.ladder(self.c.tail[self.rest])
+        head = self.ladder(self.c.head[self.rest])
+        if need_head.size:
+            head[self.into_need] = need_head
+        return tail, head
+
+    def _entries(self) -> tuple[IntArray, IntArray]:
+        """(group, ladder node) of every group's entries, by group."""
+        g, col = np.nonzero(self.sets >= 0)
+        return g.astype(np.int64), self.sets[g, col]
+
+    def _group_arcs(self) -> tuple[IntArray, IntArray]:
+        g, v = self._entries()
+        mine = ~self.single[g]
+        return self.node[g[mine]], self.ladder(v[mine])
+
+    def _offer_potentials(self, flow: IntArray, pot: IntArray) -> IntArray:
+        """Per group: its node's potential, or for a node-less group its ladder node's — X's
+        when the whole group stayed unused."""
+        out: IntArray = pot[self.node]
+        lone = np.flatnonzero(self.single)
+        unused = flow[flow.size - lone.size :]
+        out[lone[unused == self.supply[lone]]] = pot[self.x]
+        return out
+
+    def _deal(self, group_flow: IntArray, out: IntArray) -> None:
+        """Deal each group's entry and X flows out to its offers (into ``out``)."""
+        c = self.c
+        g, v = self._entries()
+        kept = np.flatnonzero(~self.single)
+        lone = np.flatnonzero(self.single)
+        mine = ~self.single[g]
+        n_entry = int(mine.sum())
+        entry = np.zeros(g.size, dtype=np.int64)
+        entry[mine] = group_flow[:n_entry]
+        to_x = np.zeros(self.supply.size, dtype=np.int64)
+        to_x[kept] = group_flow[n_entry : n_entry + kept.size]
+        to_x[lone] = group_flow[n_entry + kept.size :]
+        entry[~mine] = self.supply[g[~mine]] - to_x[g[~mine]]
+        # Each group's arcs (its entries, then X) against its offers, both in group order.
+        arc_group = np.concatenate([g, np.arange(self.supply.size)])
+        arc_node = np.concatenate([v, np.full(self.supply.size, -1, np.int64)])
+        arc_flow = np.concatenate([entry, to_x])
+        order = np.argsort(arc_group, kind="stable")
+        arc_node, arc_flow = arc_node[order], arc_flow[order]
+        offers = np.argsort(self.group, kind="stable")
+        arc_end = np.cumsum(arc_flow)
+        offer_end = np.cumsum(c.supply[offers])
+        cuts = np.union1d(arc_end, offer_end)
+        starts = np.concatenate([[0], cuts[:-1]])
+        piece = cuts - starts
+        starts, piece = starts[piece > 0], piece[piece > 0]
+        a = np.searchsorted(arc_end, starts, side="right")
+        o = offers[np.searchsorted(offer_end, starts, side="right")]
+        node = arc_node[a]
+        to_slack = node < 0
+        np.add.at(out, c.tail.size + o[to_slack], piece[to_slack])
+        keys = c.tail[self.offer_arcs] * c.nodes.size + c.head[self.offer_arcs]
+        pos = self.offer_arcs[np.searchsorted(keys, o[~to_slack] * c.nodes.size + node[~to_slack])]
+        np.add.at(out, pos, piece[~to_slack])
+
+
+def contract(c: Component) -> Contraction:
+    """Group the component's offers by the ladder nodes they enter (see the module docstring)."""
+    is_offer = c.tail < c.n_offers
+    arcs = np.flatnonzero(is_offer)
+    arcs = arcs[np.lexsort((c.head[arcs], c.tail[arcs]))]
+    degree = np.bincount(c.tail[arcs], minlength=c.n_offers)
+    width = max(int(degree.max()) if degree.size else 0, 1)
+    column = np.arange(arcs.size) - np.repeat(np.cumsum(degree) - degree, degree)
+    table = np.full((c.n_offers, width), -1, dtype=np.int64)
+    table[c.tail[arcs], column] = c.head[arcs]
+    sets, group = np.unique(table, axis=0, return_inverse=True)
+    group = group.reshape(-1).astype(np.int64)
+    supply = np.zeros(sets.shape[0], dtype=np.int64)
+    np.add.at(supply, group, c.supply)
+    single = (sets >= 0).sum(axis=1) == 1
+    kept = int((~single).sum())
+    node = np.empty(sets.shape[0], dtype=np.int64)
+    node[~single] = np.arange(kept)
+    node[single] = sets[single, 0] + (kept - c.n_offers)
+    rest = np.flatnonzero(~is_offer)
+    into_need = c.head[rest] >= c.need_start
+    if np.unique(c.head[rest[into_need]]).size != int(into_need.sum()):
+        raise FlowError("a need has more than one arc into it")  # the network gives one each
+    return Contraction(
+        c=c,
+        group=group,
+        sets=sets,
+        supply=supply,
+        node=node,
+        single=single,
+        offer_arcs=arcs,
+        rest=rest,
+        into_need=into_need,
+    )
