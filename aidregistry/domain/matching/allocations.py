@@ -8,6 +8,7 @@ depends on the route the flow happened to take through the network.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -57,34 +58,61 @@ def build_allocations(
 ) -> list[Allocation]:
     """Allocation records, sorted by (need id, offer id); raises if a pair is infeasible."""
     o_idx, n_idx, qty = triples
-    policy = prep.policy
     km, cost, mode, days = pair_routes(prep, o_idx, n_idx)
-    notes: dict[tuple[str, frozenset[str], frozenset[str], str], str | None] = {}
-    out = []
-    for k, (i, j) in enumerate(zip(o_idx.tolist(), n_idx.tolist(), strict=True)):
-        offer, need = offers[i], needs[j]
-        key = (offer.standard, offer.certificates, need.accepted_standards, need.jurisdiction)
-        if key not in notes:
-            decision = compatibility(*key[:2], *key[2:], policy.run_date, standards, equivalences)
-            if decision is None:
-                raise InfeasibleAllocationError(f"{offer.id} → {need.id}: incompatible")
-            notes[key] = None if decision.substitution is None else decision.note
-        if cost[k] < 0:
-            raise InfeasibleAllocationError(f"{offer.id} → {need.id}: cannot arrive in time")
-        out.append(
-            Allocation(
-                offer.id,
-                need.id,
-                int(qty[k]),
-                MODE_ORDER[int(mode[k])],
-                int(km[k]),
-                int(cost[k]),
-                int(days[k]),
-                notes[key],
-            )
+    late = np.flatnonzero(cost < 0)
+    if late.size:
+        i, j = int(o_idx[late[0]]), int(n_idx[late[0]])
+        raise InfeasibleAllocationError(f"{offers[i].id} → {needs[j].id}: cannot arrive in time")
+    notes = _substitution_notes(offers, needs, standards, equivalences, prep, o_idx, n_idx)
+    out = [
+        Allocation(offers[i].id, needs[j].id, q, MODE_ORDER[m], k, c, d, note)
+        for i, j, q, m, k, c, d, note in zip(
+            o_idx.tolist(),
+            n_idx.tolist(),
+            qty.tolist(),
+            mode.tolist(),
+            km.tolist(),
+            cost.tolist(),
+            days.tolist(),
+            notes,
+            strict=True,
         )
-    out.sort(key=lambda a: (a.need_id, a.offer_id))
+    ]
+    out.sort(key=attrgetter("need_id", "offer_id"))
     return out
+
+
+def _substitution_notes(
+    offers: Sequence[Offer],
+    needs: Sequence[Need],
+    standards: Mapping[str, Standard],
+    equivalences: Sequence[Equivalence],
+    prep: Prepared,
+    o_idx: IntArray,
+    n_idx: IntArray,
+) -> list[str | None]:
+    """Per pair, the substitution's note (None when the standard is accepted as it is),
+    decided by the certification rule once per (offer class, need class)."""
+    n_classes = len(prep.need_classes)
+    classes, inverse = np.unique(
+        prep.o_class[o_idx] * n_classes + prep.n_class[n_idx], return_inverse=True
+    )
+    inverse = inverse.reshape(-1)
+    notes: list[str | None] = []
+    for at, pair_class in enumerate(classes.tolist()):
+        (std, certs), (accepted, juris) = (
+            prep.offer_classes[pair_class // n_classes],
+            prep.need_classes[pair_class % n_classes],
+        )
+        decision = compatibility(
+            std, certs, accepted, juris, prep.policy.run_date, standards, equivalences
+        )
+        if decision is None:
+            first = int(np.argmax(inverse == at))
+            i, j = int(o_idx[first]), int(n_idx[first])
+            raise InfeasibleAllocationError(f"{offers[i].id} → {needs[j].id}: incompatible")
+        notes.append(None if decision.substitution is None else decision.note)
+    return [notes[c] for c in inverse.tolist()]
 
 
 def totals_of(needs: Sequence[Need], policy: Policy, allocations: Sequence[Allocation]) -> Totals:

@@ -15,7 +15,8 @@ Records in no family (no quantity, or no route key at all) have no feasible pair
 from __future__ import annotations
 
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -116,11 +117,18 @@ def solve_family(prep: Prepared) -> FamilyResult:
     )
 
 
-def solve_families(prep: Prepared, families: list[Family], workers: int) -> list[FamilyResult]:
-    """Solve every family, in ``workers`` processes when that pays off."""
+def solve_families(
+    prep: Prepared, families: list[Family], workers: int
+) -> Iterator[tuple[int, FamilyResult]]:
+    """Solve every family, in ``workers`` processes when that pays off; yields (index into
+    ``families``, result) as each finishes, so the caller can use the early ones meanwhile."""
     parts = [prep.subset(f.offers, f.needs) for f in families]
     small = prep.n_offers + prep.n_needs < PARALLEL_MIN_RECORDS
     if workers <= 1 or len(parts) <= 1 or small:
-        return [solve_family(p) for p in parts]
+        for index, part in enumerate(parts):
+            yield index, solve_family(part)
+        return
     with ProcessPoolExecutor(max_workers=min(workers, len(parts))) as pool:
-        return list(pool.map(solve_family, parts))
+        futures = {pool.submit(solve_family, part): index for index, part in enumerate(parts)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,7 @@ from aidregistry.domain.matching.families import (
     split_families,
 )
 from aidregistry.domain.matching.model import (
+    Allocation,
     Certificate,
     MatchResult,
     Need,
@@ -142,10 +144,17 @@ def solve(
     prep = prepare(offers, needs, standards, equivalences, policy)
     families = split_families(prep)
     prepared = time.perf_counter()
-    results = solve_families(prep, families, workers)
+    results: dict[int, FamilyResult] = {}
+    allocations: list[Allocation] = []
+    for index, result in solve_families(prep, families, workers):
+        # The allocations of families that finish early are built while the others run.
+        fam = families[index]
+        pairs = (fam.offers[result.o_idx], fam.needs[result.n_idx], result.qty)
+        allocations += build_allocations(offers, needs, standards, equivalences, prep, pairs)
+        results[index] = result
     solved = time.perf_counter()
-    done = _assemble(prep, families, results)
-    allocations = build_allocations(offers, needs, standards, equivalences, prep, done.pairs)
+    done = _assemble(prep, families, [results[i] for i in range(len(families))])
+    allocations.sort(key=attrgetter("need_id", "offer_id"))
     _, n_idx, qty = done.pairs
     return MatchResult(
         allocations=tuple(allocations),
