@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -39,8 +40,9 @@ def transit_days(mode: ModePolicy, km: int) -> int:
     return mode.handling_days + -(-km // mode.speed_km_per_day)
 
 
+@cache
 def mode_mask(modes: frozenset[Mode]) -> int:
-    """Bit mask of ``modes`` in :data:`MODE_ORDER`."""
+    """Bit mask of ``modes`` in :data:`MODE_ORDER` (remembered: lots share a few sets)."""
     return sum(1 << i for i, m in enumerate(MODE_ORDER) if m in modes)
 
 
