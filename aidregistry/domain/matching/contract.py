@@ -172,9 +172,9 @@ class Contraction:
         out[lone[unused == self.supply[lone]]] = pot[self.x]
         return out
 
-    def _deal(self, group_flow: IntArray, out: IntArray) -> None:
-        """Deal each group's entry and X flows out to its offers (into ``out``)."""
-        c = self.c
+    def _group_flows(self, group_flow: IntArray) -> tuple[IntArray, IntArray]:
+        """Every group's arcs in group order — its entries, then X (node -1) — and their flows,
+        from the contracted flows after the rest arcs (kept entries, kept → X, lone → X)."""
         g, v = self._entries()
         kept = np.flatnonzero(~self.single)
         lone = np.flatnonzero(self.single)
@@ -186,12 +186,16 @@ class Contraction:
         to_x[kept] = group_flow[n_entry : n_entry + kept.size]
         to_x[lone] = group_flow[n_entry + kept.size :]
         entry[~mine] = self.supply[g[~mine]] - to_x[g[~mine]]
-        # Each group's arcs (its entries, then X) against its offers, both in group order.
-        arc_group = np.concatenate([g, np.arange(self.supply.size)])
-        arc_node = np.concatenate([v, np.full(self.supply.size, -1, np.int64)])
-        arc_flow = np.concatenate([entry, to_x])
-        order = np.argsort(arc_group, kind="stable")
-        arc_node, arc_flow = arc_node[order], arc_flow[order]
+        order = np.argsort(np.concatenate([g, np.arange(self.supply.size)]), kind="stable")
+        node = np.concatenate([v, np.full(self.supply.size, -1, np.int64)])[order]
+        return node, np.concatenate([entry, to_x])[order]
+
+    def _deal(self, group_flow: IntArray, out: IntArray) -> None:
+        """Deal each group's flows out to its offers, in order (into ``out``): both sides of a
+        group add up to its supply, so cutting the two running sums at each other's ends gives
+        the pieces (offer, arc, quantity)."""
+        c = self.c
+        arc_node, arc_flow = self._group_flows(group_flow)
         offers = np.argsort(self.group, kind="stable")
         arc_end = np.cumsum(arc_flow)
         offer_end = np.cumsum(c.supply[offers])
@@ -199,9 +203,8 @@ class Contraction:
         starts = np.concatenate([[0], cuts[:-1]])
         piece = cuts - starts
         starts, piece = starts[piece > 0], piece[piece > 0]
-        a = np.searchsorted(arc_end, starts, side="right")
+        node = arc_node[np.searchsorted(arc_end, starts, side="right")]
         o = offers[np.searchsorted(offer_end, starts, side="right")]
-        node = arc_node[a]
         to_slack = node < 0
         np.add.at(out, c.tail.size + o[to_slack], piece[to_slack])
         keys = c.tail[self.offer_arcs] * c.nodes.size + c.head[self.offer_arcs]

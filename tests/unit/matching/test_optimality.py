@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from aidregistry.domain.certification import compatibility
 from aidregistry.domain.matching import check_certificate, components, families, flow, solve
+from aidregistry.domain.matching.contract import contract
 from aidregistry.domain.matching.costs import pair_route
 from aidregistry.domain.matching.explain import reachable_needs
 from aidregistry.domain.matching.network import build_network
@@ -202,3 +203,30 @@ def test_destination_nodes_no_transport_reaches_hand_their_needs_on() -> None:
     touched[net.tail] = touched[net.head] = True
     skipped = np.flatnonzero(~touched[d_base : net.need_base])
     assert skipped.size > 0  # the instance exercises the hand-over
+
+
+def test_contracted_phase_two_comes_back_as_a_flow_on_the_records() -> None:
+    """Offers grouped into one node, or none, get their own flows back; every node balances."""
+    offers, needs, policy = random_instance(random.Random(9), 250, 250, 30, True)
+    prep = prepare(offers, needs, STANDARDS, EQUIVALENCES, policy)
+    comps, _, _ = components.split(prep, build_network(prep))
+    grouped = 0
+    for c in comps:
+        weights = np.unique(c.weight)[::-1].copy()
+        level = np.searchsorted(-weights, -c.weight).astype(np.int64)
+        unc = components._prefix_coverage(c, level, weights.size)
+        flow2, _ = components._phase2(c, level, unc, None)
+        n, offers_ = c.nodes.size, np.arange(c.n_offers)
+        needs_ = np.arange(c.need_start, n)
+        tail = np.concatenate([c.tail, offers_, n + 1 + level])
+        head = np.concatenate([c.head, np.full(c.n_offers, n), needs_])
+        net_out = np.zeros(n + 1 + weights.size, dtype=np.int64)
+        np.add.at(net_out, tail, flow2)
+        np.subtract.at(net_out, head, flow2)
+        assert (flow2 >= 0).all()
+        assert (net_out[: c.n_offers] == c.supply).all()
+        assert (net_out[c.n_offers : c.need_start] == 0).all()
+        assert (net_out[c.need_start : n] == -c.demand).all()
+        assert (net_out[n + 1 :] == unc).all()
+        grouped += c.n_offers - contract(c).kept
+    assert grouped > 0  # some offers did share a node or lose theirs
