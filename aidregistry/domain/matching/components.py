@@ -19,7 +19,7 @@ from ortools.graph.python import max_flow
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from aidregistry.domain.matching.contract import contract
+from aidregistry.domain.matching.contract import Contraction, contract
 from aidregistry.domain.matching.flow import FlowError, potentials, solve_flow
 from aidregistry.domain.matching.network import Network
 from aidregistry.domain.matching.prepare import Prepared
@@ -138,7 +138,7 @@ def _phase1(c: Component, balance: int) -> tuple[IntArray, IntArray, int]:
 
 
 def _phase2(
-    c: Component, level: IntArray, uncovered: IntArray, carried: IntArray | None
+    k: Contraction, level: IntArray, uncovered: IntArray, carried: IntArray | None
 ) -> tuple[IntArray, IntArray]:
     """Phase 2: least transport with the uncovered quantity of every weight level fixed.
 
@@ -151,8 +151,7 @@ def _phase2(
     transport arcs, starting from phase 1's flow ``carried``, which keeps the first subset
     feasible at the fixed coverage.
     """
-    k = contract(c)
-    demand_of_level = np.bincount(level, weights=c.demand, minlength=uncovered.size)
+    demand_of_level = np.bincount(level, weights=k.c.demand, minlength=uncovered.size)
     p = k.phase2(level, demand_of_level.astype(np.int64) - uncovered)
     active = ~p.transport
     if carried is None or p.transport.sum() <= COLGEN_MIN_ARCS:
@@ -204,7 +203,7 @@ def _seed(
     return keep
 
 
-def _prefix_coverage(c: Component, level: IntArray, n_levels: int) -> IntArray:
+def _prefix_coverage(k: Contraction, level: IntArray, n_levels: int) -> IntArray:
     """Uncovered quantity per weight level, by one max flow per prefix of levels.
 
     By the polymatroid property (see :mod:`.solver`), every weighted-coverage optimum covers
@@ -216,7 +215,7 @@ def _prefix_coverage(c: Component, level: IntArray, n_levels: int) -> IntArray:
     levels is solved first; a prefix whose bounds from it meet (everything covered, say)
     needs no solve.
     """
-    k = contract(c)
+    c = k.c
     src, snk = k.x, k.x + 1
     tail, head, cap, sink_tail, need_of_arc = k.max_flow_arcs()
     solver = max_flow.SimpleMaxFlow()
@@ -277,6 +276,7 @@ def solve_component(c: Component) -> ComponentSolution:
     n = c.nodes.size
     weights = np.unique(c.weight)[::-1].copy()
     level = np.searchsorted(-weights, -c.weight).astype(np.int64)
+    k = contract(c)  # one contraction serves both phases
     carried: IntArray | None = None
     if c.transport.sum() > COLGEN_MIN_ARCS:
         flow1, pot1, first_unmet = _phase1(c, int(c.demand.sum() - c.supply.sum()))
@@ -284,8 +284,8 @@ def solve_component(c: Component) -> ComponentSolution:
         unc = np.bincount(level, weights=unmet, minlength=weights.size).astype(np.int64)
         carried = flow1[: c.tail.size]
     else:
-        unc = _prefix_coverage(c, level, weights.size)
-    flow2, pot2 = _phase2(c, level, unc, carried)
+        unc = _prefix_coverage(k, level, weights.size)
+    flow2, pot2 = _phase2(k, level, unc, carried)
     if carried is None:
         pot1 = _phase1_duals(c, flow2)
     return ComponentSolution(

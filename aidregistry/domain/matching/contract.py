@@ -84,7 +84,9 @@ class Contraction:
     def phase2(self, level: IntArray, covered: IntArray) -> Problem:
         """Least transport with each level's covered quantity fixed (sinks after X)."""
         c, x = self.c, self.x
-        tail, head = self._rest_arcs(x + 1 + level[self._need_of_rest()])
+        need = self._need_of_rest()
+        tail, head = self._rest_arcs()
+        head[self.into_need] = x + 1 + level[need]
         g_tail, g_head = self._group_arcs()
         kept = np.flatnonzero(~self.single)
         lone = np.flatnonzero(self.single)
@@ -95,7 +97,7 @@ class Contraction:
         supply[x], supply[x + 1 :] = covered.sum() - c.supply.sum(), -covered
         big = int(np.abs(supply).sum()) + 1
         cap = np.full(tail.size, big, dtype=np.int64)
-        cap[: self.rest.size][self.into_need] = c.demand[self._need_of_rest()]
+        cap[: self.rest.size][self.into_need] = c.demand[need]
         cap[tail.size - lone.size :] = self.supply[lone]
         cost = np.zeros(tail.size, dtype=np.int64)
         cost[: self.rest.size] = c.cost[self.rest]
@@ -108,14 +110,13 @@ class Contraction:
         arcs carrying the groups' supplies; then, per need, the tail of its arc into the sink
         (X's id + 1) and the need."""
         keep = ~self.into_need
-        tail, head = self._rest_arcs(np.zeros(0, np.int64))
+        rest_tail, rest_head = self._rest_arcs()
         g_tail, g_head = self._group_arcs()
         big = int(self.c.supply.sum()) + 1
-        tail = np.concatenate([tail[keep], g_tail, np.full(self.node.size, self.x, np.int64)])
-        head = np.concatenate([head[keep], g_head, self.node])
+        tail = np.concatenate([rest_tail[keep], g_tail, np.full(self.node.size, self.x, np.int64)])
+        head = np.concatenate([rest_head[keep], g_head, self.node])
         cap = np.concatenate([np.full(tail.size - self.node.size, big, np.int64), self.supply])
-        sink_tail = self.ladder(self.c.tail[self.rest[self.into_need]])
-        return tail, head, cap, sink_tail, self._need_of_rest()
+        return tail, head, cap, rest_tail[self.into_need], self._need_of_rest()
 
     def expand(self, level: IntArray, flow: IntArray, pot: IntArray) -> tuple[IntArray, IntArray]:
         """Phase 2's solution on the records: flows on the component's arcs, offer → X and level
@@ -145,13 +146,9 @@ class Contraction:
     def _need_of_rest(self) -> IntArray:
         return self.c.head[self.rest[self.into_need]] - self.c.need_start
 
-    def _rest_arcs(self, need_head: IntArray) -> tuple[IntArray, IntArray]:
-        """Tails and heads of the non-offer arcs; arcs into needs get ``need_head`` if given."""
-        tail = self.ladder(self.c.tail[self.rest])
-        head = self.ladder(self.c.head[self.rest])
-        if need_head.size:
-            head[self.into_need] = need_head
-        return tail, head
+    def _rest_arcs(self) -> tuple[IntArray, IntArray]:
+        """Tails and heads of the non-offer arcs (those into needs still to be pointed on)."""
+        return self.ladder(self.c.tail[self.rest]), self.ladder(self.c.head[self.rest])
 
     def _entries(self) -> tuple[IntArray, IntArray]:
         """(group, ladder node) of every group's entries, by group."""

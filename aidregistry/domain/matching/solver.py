@@ -105,6 +105,11 @@ class _Assembly:
     stats: dict[str, float]
 
 
+def _instance_pairs(fam: Family, res: FamilyResult) -> tuple[IntArray, IntArray, IntArray]:
+    """A family's (offer, need, quantity) triples in the instance's indices."""
+    return fam.offers[res.o_idx], fam.needs[res.n_idx], res.qty
+
+
 def _assemble(prep: Prepared, families: list[Family], results: list[FamilyResult]) -> _Assembly:
     """Map every family's pairs, groups and duals to the instance (groups numbered on)."""
     offer_group = np.zeros(prep.n_offers, np.int64)
@@ -120,7 +125,7 @@ def _assemble(prep: Prepared, families: list[Family], results: list[FamilyResult
         need_group[fam.needs] = np.where(res.need_group > 0, res.need_group + shift, 0)
         reached[fam.needs] = res.reach
         solutions += [replace(s, group=s.group + shift) for s in res.solutions]
-        parts.append((fam.offers[res.o_idx], fam.needs[res.n_idx], res.qty))
+        parts.append(_instance_pairs(fam, res))
         for key in stats:
             stats[key] += res.stats[key]
     empty = np.zeros(0, np.int64)
@@ -148,8 +153,7 @@ def solve(
     allocations: list[Allocation] = []
     for index, result in solve_families(prep, families, workers):
         # The allocations of families that finish early are built while the others run.
-        fam = families[index]
-        pairs = (fam.offers[result.o_idx], fam.needs[result.n_idx], result.qty)
+        pairs = _instance_pairs(families[index], result)
         allocations += build_allocations(offers, needs, standards, equivalences, prep, pairs)
         results[index] = result
     solved = time.perf_counter()
