@@ -19,7 +19,7 @@ from ortools.graph.python import max_flow
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from aidregistry.domain.matching.contract import Contraction, contract
+from aidregistry.domain.matching.contract import Contraction, Problem, contract
 from aidregistry.domain.matching.flow import FlowError, potentials, solve_flow
 from aidregistry.domain.matching.network import Network
 from aidregistry.domain.matching.prepare import Prepared
@@ -163,6 +163,18 @@ def _phase2(
     return k.expand(level, flow, pot)
 
 
+def _both_phases(
+    k: Contraction, p: Problem, level: IntArray, n_levels: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Solve the one lexicographic problem of :meth:`Contraction.lexicographic`: its flows and
+    potentials are a phase 2 optimum for the uncovered quantities it finds (the same problem
+    without the arcs X → T_L, whose flows are those quantities), returned on the records."""
+    flow, pot = solve_flow(p.supply.size, p.tail, p.head, p.cap, p.cost, p.supply)
+    unc = flow[flow.size - n_levels :]
+    flow2, pot2 = k.expand(level, flow[: flow.size - n_levels], pot)
+    return flow2, pot2, unc
+
+
 def _column_generation(
     arcs: tuple[IntArray, IntArray, IntArray, IntArray],
     supply: IntArray,
@@ -267,27 +279,40 @@ def _phase1_duals(c: Component, flow: IntArray) -> IntArray:
 
 
 def solve_component(c: Component) -> ComponentSolution:
-    """Phase 1 (weighted coverage) then phase 2 (transport at fixed per-level coverage).
+    """Weighted coverage first, then transport at that coverage, with both phases' duals.
 
-    Phase 1's per-level coverage comes from maximum flows and its duals from phase 2's
-    flow; components big enough for column generation, which starts phase 2 from phase 1's
-    flow, solve phase 1 as a min-cost flow instead.
+    Both phases are one min-cost flow (:meth:`Contraction.lexicographic`); where its prices
+    would not fit in int64, the per-level coverage comes from prefix maximum flows and phase 2
+    is solved apart. Phase 1's duals come from phase 2's flow. Components big enough for column
+    generation, which starts phase 2 from phase 1's flow, solve phase 1 as a min-cost flow.
     """
-    n = c.nodes.size
     weights = np.unique(c.weight)[::-1].copy()
     level = np.searchsorted(-weights, -c.weight).astype(np.int64)
     k = contract(c)  # one contraction serves both phases
-    carried: IntArray | None = None
     if c.transport.sum() > COLGEN_MIN_ARCS:
         flow1, pot1, first_unmet = _phase1(c, int(c.demand.sum() - c.supply.sum()))
         unmet = flow1[first_unmet:]
         unc = np.bincount(level, weights=unmet, minlength=weights.size).astype(np.int64)
-        carried = flow1[: c.tail.size]
-    else:
+        flow2, pot2 = _phase2(k, level, unc, flow1[: c.tail.size])
+        return _solution(c, weights, unc, pot1, flow2, pot2)
+    joint = k.lexicographic(level, weights)
+    if joint is None:
         unc = _prefix_coverage(k, level, weights.size)
-    flow2, pot2 = _phase2(k, level, unc, carried)
-    if carried is None:
-        pot1 = _phase1_duals(c, flow2)
+        flow2, pot2 = _phase2(k, level, unc, None)
+    else:
+        flow2, pot2, unc = _both_phases(k, joint, level, weights.size)
+    return _solution(c, weights, unc, _phase1_duals(c, flow2), flow2, pot2)
+
+
+def _solution(
+    c: Component,
+    weights: IntArray,
+    unc: IntArray,
+    pot1: IntArray,
+    flow2: IntArray,
+    pot2: IntArray,
+) -> ComponentSolution:
+    n = c.nodes.size
     return ComponentSolution(
         group=c.group,
         flow=flow2[: c.tail.size],

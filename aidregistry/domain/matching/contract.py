@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+# LEMON's artificial arcs cost 2**62 and its potentials sum costs along tree paths: the costs of
+# one problem times (2 × its nodes) must stay below this for the int64 arithmetic to be exact.
+PRICE_LIMIT = 1 << 60
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,33 @@ class Contraction:
         transport = np.zeros(tail.size, dtype=bool)
         transport[: self.rest.size] = c.transport[self.rest]
         return Problem(tail, head, cap, cost, supply, transport)
+
+    def lexicographic(self, level: IntArray, weights: IntArray) -> Problem | None:
+        """Both phases as one problem, or None where its prices would not fit in int64.
+
+        The phase 2 problem with every level's sink T_L taking the level's whole demand, plus an
+        arc X → T_L per level that carries what the level leaves uncovered, at a price of
+        M · weight(L) per unit. M exceeds the transport cost of every simple cycle of the
+        residual graph (:func:`coverage_price`), so a cycle that leaves one more weighted unit
+        uncovered can never pay for itself: the optimum first covers the most weighted demand
+        and, among those flows, moves the goods at the least transport cost — exactly the
+        lexicographic optimum, without the prefix maximum flows. The arcs X → T_L come last.
+        """
+        demand = np.bincount(level, weights=self.c.demand, minlength=weights.size)
+        p = self.phase2(level, demand.astype(np.int64))
+        unit = coverage_price(p.tail, p.head, p.cost)
+        if unit * int(weights.max(initial=1)) >= PRICE_LIMIT // (2 * p.supply.size + 2):
+            return None
+        price = unit * weights.astype(np.int64)
+        sinks = np.arange(weights.size, dtype=np.int64) + self.x + 1
+        return Problem(
+            tail=np.concatenate([p.tail, np.full(weights.size, self.x, np.int64)]),
+            head=np.concatenate([p.head, sinks]),
+            cap=np.concatenate([p.cap, demand.astype(np.int64)]),
+            cost=np.concatenate([p.cost, price]),
+            supply=p.supply,
+            transport=np.concatenate([p.transport, np.zeros(weights.size, dtype=bool)]),
+        )
 
     def max_flow_arcs(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
         """Arcs (tail, head, capacity) from a source, X's id, through the network, the source
@@ -207,6 +237,23 @@ class Contraction:
         keys = c.tail[self.offer_arcs] * c.nodes.size + c.head[self.offer_arcs]
         pos = self.offer_arcs[np.searchsorted(keys, o[~to_slack] * c.nodes.size + node[~to_slack])]
         np.add.at(out, pos, piece[~to_slack])
+
+
+def coverage_price(tail: IntArray, head: IntArray, cost: IntArray) -> int:
+    """A price per weighted uncovered unit above the transport cost of any simple residual cycle.
+
+    A simple cycle enters and leaves each node at most once, so its forward arcs have distinct
+    tails and distinct heads, and its backward arcs cost ≤ 0: its cost is at most the sum, over
+    the tails, of each one's dearest arc — and at most the same sum over the heads.
+    """
+    priced = np.flatnonzero(cost > 0)
+    if priced.size == 0:
+        return 1
+    out_max = np.zeros(int(tail.max()) + 1, dtype=np.int64)
+    in_max = np.zeros(int(head.max()) + 1, dtype=np.int64)
+    np.maximum.at(out_max, tail[priced], cost[priced])
+    np.maximum.at(in_max, head[priced], cost[priced])
+    return min(int(out_max.sum()), int(in_max.sum())) + 1
 
 
 def contract(c: Component) -> Contraction:

@@ -6,12 +6,16 @@ so every weighted-coverage optimum covers, for every prefix of weight levels (he
 the most that prefix can get; hence all optima leave the *same* quantity uncovered on each
 weight level (of each independent component). Phase 2 therefore fixes those quantities — one
 source node per level that supplies exactly its uncovered quantity — and minimises transport.
-Those quantities need no min-cost flow: the covered quantity of a level is the difference of
-the maximum flows into the needs of two successive prefixes of levels, and phase 1's duals are
-the residual potentials of the phase 2 flow under phase 1's costs (:mod:`.components`; huge
-components that use column generation still solve phase 1 as a min-cost flow). Both phases
-are pure network flows with integer data, so the optimum is integral and exactly lexicographic,
-with no big-M (which would overflow int64 at realistic sizes).
+Both phases are solved as one min-cost flow in which a weighted uncovered unit costs more than
+any residual cycle can save on transport (:meth:`.contract.Contraction.lexicographic`; the
+price is derived per component and checked against int64), so its optimum is exactly the
+lexicographic one and its flows on the uncovered arcs are phase 1's quantities. Where that
+price would not fit, the covered quantity of a level is the difference of the maximum flows
+into the needs of two successive prefixes of levels, and phase 2 is solved apart; phase 1's
+duals are the residual potentials of the phase 2 flow under phase 1's costs
+(:mod:`.components`; huge components that use column generation still solve phase 1 as a
+min-cost flow). All are pure network flows with integer data, so the optimum is integral and
+exactly lexicographic.
 
 The flows run on the exact reduced network of :mod:`.network`, built per family of
 substitutable standards (:mod:`.families`) and split into independent components

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from aidregistry.domain.certification import compatibility
 from aidregistry.domain.matching import check_certificate, components, families, flow, solve
-from aidregistry.domain.matching.contract import contract
+from aidregistry.domain.matching import contract as contract_module
+from aidregistry.domain.matching.contract import contract, coverage_price
 from aidregistry.domain.matching.costs import pair_route
 from aidregistry.domain.matching.explain import reachable_needs
 from aidregistry.domain.matching.network import build_network
@@ -169,6 +170,63 @@ def test_max_flow_coverage_matches_the_min_cost_phase_one(
     assert check_certificate(
         offers, needs, STANDARDS, EQUIVALENCES, policy, fast.allocations, fast.certificate
     ).ok
+
+
+@pytest.mark.parametrize("seed", [51, 52, 53])
+def test_one_lexicographic_solve_matches_the_two_phases(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The single min-cost flow with coverage priced above any transport saving fixes the same
+    per-level coverage and the same transport as prefix maximum flows followed by phase 2."""
+    offers, needs, policy = random_instance(random.Random(seed), 150, 150, 30, True)
+    joint = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    monkeypatch.setattr(contract_module, "PRICE_LIMIT", 0)  # prices "too big": two phases
+    apart = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    # Equal optima may still move goods over different kilometres (unit_km is not optimised).
+    assert joint.totals.weighted_coverage == apart.totals.weighted_coverage
+    assert joint.totals.transport_cost == apart.totals.transport_cost
+    assert joint.certificate.uncovered_by_level == apart.certificate.uncovered_by_level
+    assert_feasible_and_certified(offers, needs, policy, joint)
+    assert_feasible_and_certified(offers, needs, policy, apart)
+
+
+def _simple_cycle_costs(n: int, arcs: list[tuple[int, int, int]]) -> list[int]:
+    """Costs of every simple cycle of a residual graph in which each arc may be walked forward
+    (its cost) or backward (minus its cost)."""
+    steps: dict[int, list[tuple[int, int]]] = {v: [] for v in range(n)}
+    for u, v, c in arcs:
+        steps[u].append((v, c))
+        steps[v].append((u, -c))
+    found: list[int] = []
+
+    def walk(start: int, at: int, seen: set[int], cost: int) -> None:
+        for nxt, c in steps[at]:
+            if nxt == start:
+                found.append(cost + c)
+            elif nxt > start and nxt not in seen:
+                walk(start, nxt, seen | {nxt}, cost + c)
+
+    for start in range(n):
+        walk(start, start, {start}, 0)
+    return found
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 50)),
+        min_size=1,
+        max_size=9,
+    )
+)
+def test_coverage_price_exceeds_the_cost_of_every_simple_cycle(
+    arcs: list[tuple[int, int, int]],
+) -> None:
+    arcs = [(u, v, c) for u, v, c in arcs if u != v]
+    if not arcs:
+        return
+    tail, head, cost = (np.array(col, dtype=np.int64) for col in zip(*arcs, strict=True))
+    assert max(_simple_cycle_costs(6, arcs), default=0) < coverage_price(tail, head, cost)
 
 
 def test_prefix_coverage_on_levels_with_shared_offers() -> None:
