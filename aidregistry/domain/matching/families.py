@@ -95,7 +95,7 @@ def solve_family(prep: Prepared) -> FamilyResult:
     flow = np.zeros(net.tail.size, dtype=np.int64)
     for comp, sol in zip(comps, solutions, strict=True):
         flow[comp.arcs] = sol.flow
-    o_idx, n_idx, qty = decompose(net.tail, net.head, flow, prep.n_offers, net.need_base)
+    o_idx, n_idx, qty = decompose(net, flow)
     reach = reachable_needs(net, np.flatnonzero(prep.o_supply > 0).astype(np.int64))
     no_flow = np.zeros(0, dtype=np.int64)  # the flows stay here: the pairs carry them
     return FamilyResult(

@@ -29,7 +29,8 @@ A destination node that no transport arc reaches hands its needs to the nearest 
 its chain that one reaches (:func:`_arrival_nodes`): the same paths, one node fewer.
 
 Node layout: offers, origin nodes, destination nodes, needs — in that order, which is also a
-topological order of the (acyclic) transport part; :mod:`.decompose` relies on it.
+topological order of the (acyclic) transport part, and each chain a run of consecutive ids in
+day order; :mod:`.decompose` relies on both.
 """
 
 from __future__ import annotations

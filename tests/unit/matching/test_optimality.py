@@ -14,6 +14,7 @@ from aidregistry.domain.matching import check_certificate, components, families,
 from aidregistry.domain.matching import contract as contract_module
 from aidregistry.domain.matching.contract import contract, coverage_price
 from aidregistry.domain.matching.costs import pair_route
+from aidregistry.domain.matching.decompose import decompose
 from aidregistry.domain.matching.explain import reachable_needs
 from aidregistry.domain.matching.network import build_network
 from aidregistry.domain.matching.prepare import prepare
@@ -289,3 +290,28 @@ def test_contracted_phase_two_comes_back_as_a_flow_on_the_records() -> None:
         assert (net_out[n + 1 :] == unc).all()
         grouped += c.n_offers - k.kept
     assert grouped > 0  # some offers did share a node or lose theirs
+
+
+@pytest.mark.parametrize("seed", [61, 62])
+def test_decomposition_pairs_add_up_to_the_flow_and_are_feasible(seed: int) -> None:
+    """The (offer, need, quantity) rows take out of each offer and bring into each need what
+    the network's flow does, and every row is a feasible pair."""
+    offers, needs, policy = random_instance(random.Random(seed), 200, 200, 30, True)
+    prep = prepare(offers, needs, STANDARDS, EQUIVALENCES, policy)
+    net = build_network(prep)
+    comps, _, _ = components.split(prep, net)
+    flow_ = np.zeros(net.tail.size, dtype=np.int64)
+    for c in comps:
+        flow_[c.arcs] = components.solve_component(c).flow
+    o_idx, n_idx, qty = decompose(net, flow_)
+    out_of = np.bincount(
+        net.tail[net.tail < net.n_offers], flow_[net.tail < net.n_offers], prep.n_offers
+    )
+    into = net.head >= net.need_base
+    into_need = np.bincount(net.head[into] - net.need_base, flow_[into], prep.n_needs)
+    assert (qty > 0).all()
+    assert np.bincount(o_idx, qty, prep.n_offers).tolist() == out_of.tolist()
+    assert np.bincount(n_idx, qty, prep.n_needs).tolist() == into_need.tolist()
+    pairs = set(zip(o_idx.tolist(), n_idx.tolist(), strict=True))
+    assert pairs <= feasible_pairs(offers, needs, policy).keys()
+    assert qty.size > 20  # the instance moves goods along many pairs
