@@ -82,13 +82,11 @@ class Network:
 
 @dataclass(frozen=True)
 class _Dest:
-    """The destination nodes that take one key group, with a sorted code for day look-ups."""
+    """The destination nodes that take one key group, with a table for day look-ups."""
 
-    chain: IntArray  # per node: its chain's index in chain_place
     chain_place: IntArray  # per chain: its place
     low: int
-    span: int
-    code: IntArray  # per node, ascending: chain * span + (day - low)
+    first: IntArray  # (chain, day - low): the chain's first node due that day or later, or -1
     node: IntArray  # per node: its id in destination space
 
 
@@ -148,13 +146,11 @@ def _destinations(prep: Prepared, keys: BoolArray) -> _Destinations:
     accepts = prep.n_class_keys[prep.n_class] & keys[None, :]
     needs = np.flatnonzero(accepts.any(axis=1) & (prep.n_demand > 0))
     key_sets, key_set = np.unique(prep.n_class_keys, axis=0, return_inverse=True)
-    pairs, chain = np.unique(
-        np.stack([prep.n_place[needs], key_set.reshape(-1)[prep.n_class[needs]]], axis=1),
-        axis=0,
-        return_inverse=True,
-    )
+    n_sets = key_sets.shape[0]
+    code = prep.n_place[needs] * n_sets + key_set.reshape(-1)[prep.n_class[needs]]
+    pairs, chain = np.unique(code, return_inverse=True)
     ladder = build_ladder(chain.reshape(-1).astype(np.int64), prep.n_deadline[needs])
-    return _Destinations(ladder, needs, pairs[:, 0], key_sets[pairs[:, 1]])
+    return _Destinations(ladder, needs, pairs // n_sets, key_sets[pairs % n_sets])
 
 
 def _destination(dests: _Destinations, group: BoolArray) -> _Dest | None:
@@ -168,7 +164,12 @@ def _destination(dests: _Destinations, group: BoolArray) -> _Dest | None:
     day = dests.ladder.day[node]
     low = int(day.min())
     span = int(day.max()) - low + 2  # one spare day: "later than every deadline"
-    return _Dest(chain, dests.chain_place[chains], low, span, chain * span + (day - low), node)
+    code = chain * span + (day - low)  # ascending
+    rows = np.arange(chains.size, dtype=np.int64)[:, None]
+    pos = np.searchsorted(code, rows * span + np.arange(span, dtype=np.int64)[None, :])
+    hit = np.minimum(pos, code.size - 1)
+    first = np.where((pos < code.size) & (chain[hit] == rows), pos, -1)
+    return _Dest(dests.chain_place[chains], low, first, node)
 
 
 def _effective_slack(transit: IntArray, place_of: IntArray, slack: IntArray) -> IntArray:
@@ -201,7 +202,7 @@ def _transport(
     arcs: _Arcs, dest: _Dest, origin: _Origin, km: IntArray, transit: IntArray, weight: int
 ) -> None:
     """Non-dominated transport arcs from one block's origin nodes to a destination ladder."""
-    n_nodes, n_dc, n_dn = origin.chain.size, dest.chain_place.size, dest.code.size
+    n_nodes, (n_dc, span) = origin.chain.size, dest.first.shape
     same_next = np.zeros(n_nodes, dtype=bool)
     same_next[:-1] = origin.chain[1:] == origin.chain[:-1]
     step = max(1, CHUNK_CELLS // max(n_dc, 1))
@@ -209,10 +210,9 @@ def _transport(
     for lo in range(0, n_nodes, step):
         sel = np.arange(lo, min(lo + step + 1, n_nodes))  # one look-ahead row
         tr = transit[origin.row[sel]]
-        arrival = np.clip(origin.day[sel, None] + tr - dest.low, 0, dest.span - 1)
-        pos = np.searchsorted(dest.code, cols * dest.span + arrival)
-        hit = np.minimum(pos, n_dn - 1)
-        valid = (tr < origin.slack[sel, None]) & (pos < n_dn) & (dest.chain[hit] == cols)
+        arrival = np.clip(origin.day[sel, None] + tr - dest.low, 0, span - 1)
+        pos = dest.first[cols, arrival]
+        valid = (tr < origin.slack[sel, None]) & (pos >= 0)
         pos = np.where(valid, pos, -1)
         # Leaving one ladder day later reaches the same destination node: this arc is dominated.
         dominated = np.zeros_like(valid)
@@ -242,14 +242,16 @@ def _origin_block(prep: Prepared, offers: IntArray, rank: int, dest: _Dest, stat
     if not ok.any():
         return
     offers, place_of, start, slack = offers[ok], place_of[ok], start[ok], slack[ok]
-    chains, chain = np.unique(np.stack([place_of, slack], axis=1), axis=0, return_inverse=True)
+    slacks, slack_of = np.unique(slack, return_inverse=True)
+    chains, chain = np.unique(place_of * slacks.size + slack_of, return_inverse=True)
     ladder = build_ladder(chain.reshape(-1).astype(np.int64), start)
     base = state.next_node
     state.next_node += ladder.size
     state.origin.add(ladder.tail + base, ladder.head + base)
     state.origin.add(offers, ladder.entry_node + base)
+    code = chains[ladder.chain]
     origin = _Origin(
-        base, ladder.chain, chains[ladder.chain, 0], chains[ladder.chain, 1], ladder.day
+        base, ladder.chain, code // slacks.size, slacks[code % slacks.size], ladder.day
     )
     _transport(state.transport, dest, origin, km, transit, rule.cost_weight)
 
@@ -257,16 +259,11 @@ def _origin_block(prep: Prepared, offers: IntArray, rank: int, dest: _Dest, stat
 def _key_groups(offered: BoolArray, supplied: BoolArray) -> list[BoolArray]:
     """Masks of the route keys provided by exactly the same offers (one mask per group)."""
     live = np.flatnonzero(supplied)
-    if live.size == 0:
-        return []
-    _, group = np.unique(offered[:, live].T, axis=0, return_inverse=True)
-    group = group.reshape(-1)
-    masks = []
-    for g in range(int(group.max()) + 1):
-        mask = np.zeros(offered.shape[1], dtype=bool)
-        mask[live[group == g]] = True
-        masks.append(mask)
-    return masks
+    providers = np.packbits(offered[:, live], axis=0).T  # per live key: its offers, as bits
+    group: dict[bytes, BoolArray] = {}
+    for key, row in zip(live.tolist(), providers, strict=True):
+        group.setdefault(row.tobytes(), np.zeros(offered.shape[1], dtype=bool))[key] = True
+    return list(group.values())
 
 
 def _arrival_nodes(ladder: Ladder, transport_head: IntArray) -> IntArray:
