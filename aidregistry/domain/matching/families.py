@@ -26,7 +26,6 @@ from scipy.sparse.csgraph import connected_components
 
 from aidregistry.domain.matching.components import ComponentSolution, solve_component, split
 from aidregistry.domain.matching.decompose import decompose
-from aidregistry.domain.matching.explain import reachable_needs
 from aidregistry.domain.matching.network import build_network
 from aidregistry.domain.matching.prepare import Prepared
 
@@ -96,13 +95,12 @@ def solve_family(prep: Prepared) -> FamilyResult:
     for comp, sol in zip(comps, solutions, strict=True):
         flow[comp.arcs] = sol.flow
     o_idx, n_idx, qty = decompose(net, flow)
-    reach = reachable_needs(net, np.flatnonzero(prep.o_supply > 0).astype(np.int64))
     no_flow = np.zeros(0, dtype=np.int64)  # the flows stay here: the pairs carry them
     return FamilyResult(
         o_idx=o_idx,
         n_idx=n_idx,
         qty=qty,
-        reach=reach,
+        reach=net.need_reached,
         offer_group=offer_group,
         need_group=need_group,
         solutions=[replace(s, flow=no_flow) for s in solutions],

@@ -78,6 +78,7 @@ class Network:
     cost: IntArray
     transport_start: int  # transport arcs are tail[transport_start : +transport_arcs]
     transport_arcs: int
+    need_reached: BoolArray  # per need: some offer with quantity has a path to it
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,11 @@ def build_network(prep: Prepared) -> Network:
     state.dest.add(rep[dests.ladder.entry_node], dests.needs + need_base - d_base)
     t_h = t_h + d_base
     d_t, d_h, d_c = state.dest.arrays(d_base, d_base)
+    # Every origin node is some offer's entry, so a need is reached when its node is.
+    reached = np.zeros(dests.ladder.size, dtype=bool)
+    reached[t_h - d_base] = True
+    need_reached = np.zeros(n_n, dtype=bool)
+    need_reached[dests.needs] = reached[rep[dests.ladder.entry_node]]
     return Network(
         n_nodes=need_base + n_n,
         n_offers=n_o,
@@ -330,4 +336,5 @@ def build_network(prep: Prepared) -> Network:
         cost=np.concatenate([o_c, t_c, d_c]),
         transport_start=int(o_t.size),
         transport_arcs=int(t_t.size),
+        need_reached=need_reached,
     )

@@ -84,6 +84,8 @@ def test_reduced_network_reaches_exactly_the_feasible_pairs(seed: int, shared: b
         reach = reachable_needs(net, np.array([i], dtype=np.int64))
         expected = [(i, j) in pairs and needs[j].quantity > 0 for j in range(len(needs))]
         assert reach.tolist() == expected
+    live = np.flatnonzero([o.quantity > 0 for o in offers]).astype(np.int64)
+    assert net.need_reached.tolist() == reachable_needs(net, live).tolist()
 
 
 @pytest.mark.parametrize(
