@@ -8,7 +8,7 @@ depends on the route the flow happened to take through the network.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from operator import attrgetter
+from operator import mul
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +16,7 @@ import numpy.typing as npt
 from aidregistry.domain.certification import Equivalence, Standard, compatibility
 from aidregistry.domain.geo import rounded_km
 from aidregistry.domain.matching.costs import MODE_ORDER, best_routes
-from aidregistry.domain.matching.model import Allocation, Need, Offer, Policy, Totals
+from aidregistry.domain.matching.model import Allocation, Need, Offer, Totals
 from aidregistry.domain.matching.prepare import Prepared
 
 IntArray = npt.NDArray[np.int64]
@@ -55,10 +55,12 @@ def build_allocations(
     equivalences: Sequence[Equivalence],
     prep: Prepared,
     triples: tuple[IntArray, IntArray, IntArray],
+    routes: tuple[IntArray, IntArray, IntArray, IntArray],
 ) -> list[Allocation]:
-    """Allocation records, sorted by (need id, offer id); raises if a pair is infeasible."""
+    """Allocation records of the triples, in their order, with their :func:`pair_routes`;
+    raises if a pair is infeasible."""
     o_idx, n_idx, qty = triples
-    km, cost, mode, days = pair_routes(prep, o_idx, n_idx)
+    km, cost, mode, days = routes
     late = np.flatnonzero(cost < 0)
     if late.size:
         i, j = int(o_idx[late[0]]), int(n_idx[late[0]])
@@ -78,7 +80,6 @@ def build_allocations(
             strict=True,
         )
     ]
-    out.sort(key=attrgetter("need_id", "offer_id"))
     return out
 
 
@@ -115,19 +116,19 @@ def _substitution_notes(
     return [notes[c] for c in inverse.tolist()]
 
 
-def totals_of(needs: Sequence[Need], policy: Policy, allocations: Sequence[Allocation]) -> Totals:
-    """Weighted coverage, transport cost, unit·km and coverage per priority."""
-    priority = {n.id: n.priority for n in needs}
-    covered = dict.fromkeys(sorted(policy.priority_weights), 0)
-    demand = dict.fromkeys(sorted(policy.priority_weights), 0)
-    for need in needs:
-        demand[need.priority] += need.quantity
-    for a in allocations:
-        covered[priority[a.need_id]] += a.quantity
+def totals_of(
+    prep: Prepared, n_idx: IntArray, qty: IntArray, unit_cost: IntArray, km: IntArray
+) -> Totals:
+    """Weighted coverage, transport cost, unit·km and coverage per priority of the pairs."""
+    got = np.bincount(n_idx, weights=qty, minlength=prep.n_needs).astype(np.int64)
+    levels = sorted(prep.policy.priority_weights)  # every need's priority is one of them
+    of_level = [prep.n_priority == p for p in levels]
+    covered = {p: int(got[mask].sum()) for p, mask in zip(levels, of_level, strict=True)}
+    demand = {p: int(prep.n_demand[mask].sum()) for p, mask in zip(levels, of_level, strict=True)}
     return Totals(
-        weighted_coverage=sum(policy.weight(p) * q for p, q in covered.items()),
-        transport_cost=sum(a.quantity * a.unit_cost for a in allocations),
-        unit_km=sum(a.quantity * a.km for a in allocations),
+        weighted_coverage=sum(prep.policy.weight(p) * q for p, q in covered.items()),
+        transport_cost=sum(map(mul, qty.tolist(), unit_cost.tolist())),
+        unit_km=sum(map(mul, qty.tolist(), km.tolist())),
         covered_by_priority=covered,
         demand_by_priority=demand,
     )

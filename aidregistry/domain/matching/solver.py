@@ -30,13 +30,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
 
 from aidregistry.domain.certification import Equivalence, Standard
-from aidregistry.domain.matching.allocations import build_allocations, totals_of
+from aidregistry.domain.matching.allocations import build_allocations, pair_routes, totals_of
 from aidregistry.domain.matching.components import ComponentSolution
 from aidregistry.domain.matching.explain import uncovered_needs
 from aidregistry.domain.matching.families import (
@@ -99,9 +98,8 @@ def _certificate(
 
 @dataclass
 class _Assembly:
-    """The families' results in the instance's indices."""
+    """The families' groups and duals in the instance's indices."""
 
-    pairs: tuple[IntArray, IntArray, IntArray]
     reached: BoolArray
     offer_group: IntArray
     need_group: IntArray
@@ -115,12 +113,11 @@ def _instance_pairs(fam: Family, res: FamilyResult) -> tuple[IntArray, IntArray,
 
 
 def _assemble(prep: Prepared, families: list[Family], results: list[FamilyResult]) -> _Assembly:
-    """Map every family's pairs, groups and duals to the instance (groups numbered on)."""
+    """Map every family's groups and duals to the instance (groups numbered on)."""
     offer_group = np.zeros(prep.n_offers, np.int64)
     need_group = np.zeros(prep.n_needs, np.int64)
     reached = np.zeros(prep.n_needs, dtype=bool)
     solutions: list[ComponentSolution] = []
-    parts: list[tuple[IntArray, IntArray, IntArray]] = []
     summed = ("nodes", "arcs", "transport_arcs", "components", "build_s", "flows_s")
     stats = dict.fromkeys(summed, 0.0)
     for fam, res in zip(families, results, strict=True):
@@ -129,12 +126,20 @@ def _assemble(prep: Prepared, families: list[Family], results: list[FamilyResult
         need_group[fam.needs] = np.where(res.need_group > 0, res.need_group + shift, 0)
         reached[fam.needs] = res.reach
         solutions += [replace(s, group=s.group + shift) for s in res.solutions]
-        parts.append(_instance_pairs(fam, res))
         for key in stats:
             stats[key] += res.stats[key]
-    empty = np.zeros(0, np.int64)
-    o_idx, n_idx, qty = (np.concatenate([p[k] for p in parts] + [empty]) for k in range(3))
-    return _Assembly((o_idx, n_idx, qty), reached, offer_group, need_group, solutions, stats)
+    return _Assembly(reached, offer_group, need_group, solutions, stats)
+
+
+def _joined(parts: list[tuple[IntArray, ...]], k: int) -> IntArray:
+    """The ``k``-th array of every part, end to end."""
+    return np.concatenate([p[k] for p in parts] + [np.zeros(0, np.int64)])
+
+
+def _id_rank(records: Sequence[Offer] | Sequence[Need]) -> IntArray:
+    """Each record's place in the order of the ids (equal ids share one)."""
+    _, rank = np.unique(np.array([r.id for r in records], dtype=str), return_inverse=True)
+    return np.asarray(rank, dtype=np.int64).reshape(-1)
 
 
 def solve(
@@ -155,18 +160,24 @@ def solve(
     prepared = time.perf_counter()
     results: dict[int, FamilyResult] = {}
     allocations: list[Allocation] = []
+    routes: list[tuple[IntArray, ...]] = []
+    ranks: tuple[IntArray, IntArray] | None = None
     for index, result in solve_families(prep, families, workers):
         # The allocations of families that finish early are built while the others run.
+        ranks = ranks or (_id_rank(offers), _id_rank(needs))
         pairs = _instance_pairs(families[index], result)
-        allocations += build_allocations(offers, needs, standards, equivalences, prep, pairs)
+        route = pair_routes(prep, pairs[0], pairs[1])
+        routes.append(pairs + route)
+        allocations += build_allocations(offers, needs, standards, equivalences, prep, pairs, route)
         results[index] = result
     solved = time.perf_counter()
     done = _assemble(prep, families, [results[i] for i in range(len(families))])
-    allocations.sort(key=attrgetter("need_id", "offer_id"))
-    _, n_idx, qty = done.pairs
+    o_idx, n_idx, qty, km, cost = (_joined(routes, k) for k in range(5))
+    offer_rank, need_rank = ranks or (_id_rank(offers), _id_rank(needs))
+    order = np.lexsort((offer_rank[o_idx], need_rank[n_idx]))
     return MatchResult(
-        allocations=tuple(allocations),
-        totals=totals_of(needs, policy, allocations),
+        allocations=tuple(allocations[k] for k in order.tolist()),
+        totals=totals_of(prep, n_idx, qty, cost, km),
         uncovered=tuple(uncovered_needs(prep, done.reached, n_idx, qty, needs)),
         certificate=_certificate(prep, done.solutions, done.offer_group, done.need_group),
         stats=done.stats

@@ -317,3 +317,13 @@ def test_decomposition_pairs_add_up_to_the_flow_and_are_feasible(seed: int) -> N
     pairs = set(zip(o_idx.tolist(), n_idx.tolist(), strict=True))
     assert pairs <= feasible_pairs(offers, needs, policy).keys()
     assert qty.size > 20  # the instance moves goods along many pairs
+
+
+def test_allocations_come_sorted_by_need_id_then_offer_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids sort as text ("o10" before "o2"), whatever order the families finish in."""
+    offers, needs, policy = random_instance(random.Random(7), 300, 300, 40, True, mixed=False)
+    monkeypatch.setattr(families, "PARALLEL_MIN_RECORDS", 0)
+    result = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=2)
+    keys = [(a.need_id, a.offer_id) for a in result.allocations]
+    assert len(keys) > 50
+    assert keys == sorted(keys)
