@@ -22,6 +22,7 @@ from ortools.graph.python import min_cost_flow
 
 IntArray = npt.NDArray[np.int64]
 SIMPLEX_MAX_ARCS = 20_000_000
+RAW_POTENTIAL_LIMIT = 1 << 52  # far below LEMON's artificial price, far above any real one
 
 
 class FlowError(RuntimeError):
@@ -59,7 +60,13 @@ def network_simplex_flow(
         raise FlowError(f"min-cost flow did not reach an optimum: {exc}") from exc
     flow = np.empty(tail.size, dtype=np.int64)
     flow[order] = graph.result()
-    return flow, np.asarray(graph.potentials(), dtype=np.int64)
+    # The potentials of the simplex's last spanning tree are optimal as they are; only a tree
+    # that still hangs a node off an (empty) artificial arc gives it a price near 2**62, and
+    # then pylmcf's canonical potentials (a Dijkstra over the residual graph) are taken.
+    pot = np.asarray(graph.raw_potentials(), dtype=np.int64)
+    if pot.size and int(np.abs(pot).max()) >= RAW_POTENTIAL_LIMIT:
+        pot = np.asarray(graph.potentials(), dtype=np.int64)
+    return flow, pot
 
 
 def cost_scaling_flow(

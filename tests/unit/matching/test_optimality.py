@@ -327,3 +327,18 @@ def test_allocations_come_sorted_by_need_id_then_offer_id(monkeypatch: pytest.Mo
     keys = [(a.need_id, a.offer_id) for a in result.allocations]
     assert len(keys) > 50
     assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("seed", [101, 102])
+def test_canonical_potentials_certify_the_same_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The simplex tree's own potentials and pylmcf's canonical ones both prove the optimum."""
+    offers, needs, policy = random_instance(random.Random(seed), 150, 150, 30, True)
+    tree = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    monkeypatch.setattr(flow, "RAW_POTENTIAL_LIMIT", 0)  # every problem takes the canonical ones
+    canonical = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    assert tree.totals == canonical.totals
+    assert tree.certificate != canonical.certificate  # other prices, the same proof
+    assert_feasible_and_certified(offers, needs, policy, tree)
+    assert_feasible_and_certified(offers, needs, policy, canonical)
