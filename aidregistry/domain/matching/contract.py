@@ -243,17 +243,15 @@ def coverage_price(tail: IntArray, head: IntArray, cost: IntArray) -> int:
     """A price per weighted uncovered unit above the transport cost of any simple residual cycle.
 
     A simple cycle enters and leaves each node at most once, so its forward arcs have distinct
-    tails and distinct heads, and its backward arcs cost ≤ 0: its cost is at most the sum, over
-    the tails, of each one's dearest arc — and at most the same sum over the heads.
+    tails and distinct heads, and its backward arcs cost ≤ 0: its cost is at most the dearest
+    arc's cost times the number of distinct tails of priced arcs — and of distinct heads.
     """
-    priced = np.flatnonzero(cost > 0)
-    if priced.size == 0:
+    priced = cost > 0
+    if not priced.any():
         return 1
-    out_max = np.zeros(int(tail.max()) + 1, dtype=np.int64)
-    in_max = np.zeros(int(head.max()) + 1, dtype=np.int64)
-    np.maximum.at(out_max, tail[priced], cost[priced])
-    np.maximum.at(in_max, head[priced], cost[priced])
-    return min(int(out_max.sum()), int(in_max.sum())) + 1
+    tails = int(np.count_nonzero(np.bincount(tail[priced])))
+    heads = int(np.count_nonzero(np.bincount(head[priced])))
+    return min(tails, heads) * int(cost.max()) + 1
 
 
 def contract(c: Component) -> Contraction:

@@ -224,11 +224,9 @@ def _transport(
         arcs.add(sel[r] + origin.base, dest.node[pos[r, c]], weight * km[origin.row[sel[r]], c])
 
 
-def _origin_block(prep: Prepared, offers: IntArray, rank: int, dest: _Dest, state: _State) -> None:
-    """Origin ladders of the offers that provide one key group and travel by one mode."""
-    rule = prep.policy.modes[MODE_ORDER[rank]]
-    places, place_of = np.unique(prep.o_place[offers], return_inverse=True)
-    place_of = place_of.reshape(-1)
+def _distances(prep: Prepared, offers: IntArray, dest: _Dest) -> tuple[IntArray, IntArray]:
+    """The offers' places (ascending) and the km from each to each destination chain's place."""
+    places = np.unique(prep.o_place[offers])
     lat, lon = prep.place_lat, prep.place_lon
     km = rounded_km(
         lat[places][:, None],
@@ -236,6 +234,23 @@ def _origin_block(prep: Prepared, offers: IntArray, rank: int, dest: _Dest, stat
         lat[dest.chain_place][None, :],
         lon[dest.chain_place][None, :],
     )
+    return places, km
+
+
+def _origin_block(
+    prep: Prepared,
+    offers: IntArray,
+    rank: int,
+    dest: _Dest,
+    state: _State,
+    distances: tuple[IntArray, IntArray],
+) -> None:
+    """Origin ladders of the offers that provide one key group and travel by one mode
+    (``distances``: :func:`_distances` of a superset of the offers)."""
+    rule = prep.policy.modes[MODE_ORDER[rank]]
+    places, place_of = np.unique(prep.o_place[offers], return_inverse=True)
+    place_of = place_of.reshape(-1)
+    km = distances[1][np.searchsorted(distances[0], places)]
     transit = rule.handling_days + -(-km // rule.speed_km_per_day)
     start = prep.o_start[offers]
     slack = _effective_slack(transit, place_of, prep.o_expiry[offers] - start)
@@ -305,10 +320,11 @@ def build_network(prep: Prepared) -> Network:
         dest = _destination(dests, group)
         if dest is None:
             continue
+        distances = _distances(prep, offers, dest)  # the same for every mode
         for rank, mode in enumerate(MODE_ORDER):
             usable = offers[((prep.o_modes[offers] >> rank) & 1).astype(bool)]
             if usable.size and mode in prep.policy.modes:
-                _origin_block(prep, usable, rank, dest, state)
+                _origin_block(prep, usable, rank, dest, state, distances)
     o_t, o_h, o_c = state.origin.arrays()
     t_t, t_h, t_c = state.transport.arrays()
     rep = _arrival_nodes(dests.ladder, t_h)
