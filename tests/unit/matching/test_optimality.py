@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aidregistry.domain.certification import compatibility
-from aidregistry.domain.matching import check_certificate, components, families, flow, solve
+from aidregistry.domain.matching import (
+    MatchResult,
+    Need,
+    Offer,
+    Policy,
+    check_certificate,
+    components,
+    families,
+    flow,
+    solve,
+)
 from aidregistry.domain.matching import contract as contract_module
 from aidregistry.domain.matching.contract import contract, coverage_price
 from aidregistry.domain.matching.costs import pair_route
@@ -52,6 +62,17 @@ def assert_feasible_and_certified(offers, needs, policy, result) -> None:
         offers, needs, STANDARDS, EQUIVALENCES, policy, result.allocations, result.certificate
     )
     assert report.ok, report.problems
+
+
+def solved_before_and_after(
+    monkeypatch: pytest.MonkeyPatch, seed: int, size: int, module: object, name: str, value: int
+) -> tuple[list[Offer], list[Need], Policy, MatchResult, MatchResult]:
+    """A random instance solved as it is, then with ``module.name`` set to ``value``."""
+    offers, needs, policy = random_instance(random.Random(seed), size, size, 40, True)
+    before = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    monkeypatch.setattr(module, name, value)
+    after = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    return offers, needs, policy, before, after
 
 
 @settings(deadline=None, max_examples=400)
@@ -148,10 +169,9 @@ def test_cost_scaling_path_reaches_the_same_certified_optimum(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Flows of huge components come from cost scaling, their potentials from the residual graph."""
-    offers, needs, policy = random_instance(random.Random(seed), 200, 200, 40, True)
-    simplex = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
-    monkeypatch.setattr(flow, "SIMPLEX_MAX_ARCS", -1)
-    scaling = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    offers, needs, policy, simplex, scaling = solved_before_and_after(
+        monkeypatch, seed, 200, flow, "SIMPLEX_MAX_ARCS", -1
+    )
     expected = full_graph_optimum(offers, needs, policy)
     assert (scaling.totals.weighted_coverage, scaling.totals.transport_cost) == expected
     assert simplex.totals == scaling.totals
@@ -181,10 +201,10 @@ def test_one_lexicographic_solve_matches_the_two_phases(
 ) -> None:
     """The single min-cost flow with coverage priced above any transport saving fixes the same
     per-level coverage and the same transport as prefix maximum flows followed by phase 2."""
-    offers, needs, policy = random_instance(random.Random(seed), 150, 150, 30, True)
-    joint = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
-    monkeypatch.setattr(contract_module, "PRICE_LIMIT", 0)  # prices "too big": two phases
-    apart = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    # Prices "too big" (a limit of 0) take every component through the two phases.
+    offers, needs, policy, joint, apart = solved_before_and_after(
+        monkeypatch, seed, 150, contract_module, "PRICE_LIMIT", 0
+    )
     # Equal optima may still move goods over different kilometres (unit_km is not optimised).
     assert joint.totals.weighted_coverage == apart.totals.weighted_coverage
     assert joint.totals.transport_cost == apart.totals.transport_cost
@@ -334,10 +354,10 @@ def test_canonical_potentials_certify_the_same_optimum(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The simplex tree's own potentials and pylmcf's canonical ones both prove the optimum."""
-    offers, needs, policy = random_instance(random.Random(seed), 150, 150, 30, True)
-    tree = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
-    monkeypatch.setattr(flow, "RAW_POTENTIAL_LIMIT", 0)  # every problem takes the canonical ones
-    canonical = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    # A limit of 0 makes every problem take the canonical potentials.
+    offers, needs, policy, tree, canonical = solved_before_and_after(
+        monkeypatch, seed, 150, flow, "RAW_POTENTIAL_LIMIT", 0
+    )
     assert tree.totals == canonical.totals
     assert tree.certificate != canonical.certificate  # other prices, the same proof
     assert_feasible_and_certified(offers, needs, policy, tree)
