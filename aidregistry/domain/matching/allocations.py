@@ -17,7 +17,7 @@ from aidregistry.domain.certification import Equivalence, Standard, compatibilit
 from aidregistry.domain.geo import rounded_km
 from aidregistry.domain.matching.costs import MODE_ORDER, best_routes
 from aidregistry.domain.matching.model import Allocation, Need, Offer, Totals
-from aidregistry.domain.matching.prepare import Prepared
+from aidregistry.domain.matching.prepare import Prepared, sum_by
 
 IntArray = npt.NDArray[np.int64]
 
@@ -120,7 +120,7 @@ def totals_of(
     prep: Prepared, n_idx: IntArray, qty: IntArray, unit_cost: IntArray, km: IntArray
 ) -> Totals:
     """Weighted coverage, transport cost, unit·km and coverage per priority of the pairs."""
-    got = np.bincount(n_idx, weights=qty, minlength=prep.n_needs).astype(np.int64)
+    got = sum_by(n_idx, qty, prep.n_needs)
     levels = sorted(prep.policy.priority_weights)  # every need's priority is one of them
     of_level = [prep.n_priority == p for p in levels]
     covered = {p: int(got[mask].sum()) for p, mask in zip(levels, of_level, strict=True)}

@@ -32,7 +32,7 @@ from aidregistry.domain.certification import Equivalence, Standard
 from aidregistry.domain.geo import rounded_km
 from aidregistry.domain.matching.costs import MODE_ORDER, best_routes
 from aidregistry.domain.matching.model import Allocation, Certificate, Need, Offer, Policy
-from aidregistry.domain.matching.prepare import Prepared, class_compatibility, prepare
+from aidregistry.domain.matching.prepare import Prepared, class_compatibility, prepare, sum_by
 
 IntArray = npt.NDArray[np.int64]
 CHUNK_CELLS = 1 << 21
@@ -114,8 +114,8 @@ def _primal(
         cost[k] >= 0 and a.mode != MODE_ORDER[int(mode[k])] for k, a in enumerate(known)
     ):
         problems.append("allocation whose km, mode or unit cost is not the cheapest usable")
-    used = np.bincount(o_idx, weights=qty, minlength=prep.n_offers).astype(np.int64)
-    covered = np.bincount(n_idx, weights=qty, minlength=prep.n_needs).astype(np.int64)
+    used = sum_by(o_idx, qty, prep.n_offers)
+    covered = sum_by(n_idx, qty, prep.n_needs)
     if (used > prep.o_supply).any():
         problems.append("an offer is allocated more than its quantity")
     if (covered > prep.n_demand).any():

@@ -22,7 +22,7 @@ from scipy.sparse.csgraph import connected_components
 from aidregistry.domain.matching.contract import Contraction, Problem, contract
 from aidregistry.domain.matching.flow import FlowError, potentials, solve_flow
 from aidregistry.domain.matching.network import Network
-from aidregistry.domain.matching.prepare import Prepared
+from aidregistry.domain.matching.prepare import Prepared, sum_by
 
 IntArray = npt.NDArray[np.int64]
 COLGEN_MIN_ARCS = 20_000_000  # below this, one solve of the whole component is faster (measured)
@@ -151,8 +151,7 @@ def _phase2(
     transport arcs, starting from phase 1's flow ``carried``, which keeps the first subset
     feasible at the fixed coverage.
     """
-    demand_of_level = np.bincount(level, weights=k.c.demand, minlength=uncovered.size)
-    p = k.phase2(level, demand_of_level.astype(np.int64) - uncovered)
+    p = k.phase2(level, sum_by(level, k.c.demand, uncovered.size) - uncovered)
     active = ~p.transport
     if carried is None or p.transport.sum() <= COLGEN_MIN_ARCS:
         active |= p.transport
@@ -185,9 +184,7 @@ def _column_generation(
     while True:
         sel = np.flatnonzero(active)
         flow = np.zeros(tail.size, dtype=np.int64)
-        flow[sel], pot = solve_flow(
-            supply.size, tail[sel], head[sel], cap[sel], costs[sel], supply
-        )
+        flow[sel], pot = solve_flow(supply.size, tail[sel], head[sel], cap[sel], costs[sel], supply)
         out = np.flatnonzero(~active)
         reduced = costs[out] + pot[tail[out]] - pot[head[out]]
         negative = out[reduced < 0]
@@ -246,7 +243,7 @@ def _prefix_coverage(k: Contraction, level: IntArray, n_levels: int) -> IntArray
             raise FlowError("maximum flow did not reach an optimum")
         return int(solver.optimal_flow())
 
-    demand = np.bincount(level, weights=c.demand, minlength=n_levels).astype(np.int64)
+    demand = sum_by(level, c.demand, n_levels)
     prefix = np.zeros(n_levels + 1, dtype=np.int64)
     prefix[-1] = max_flow_into(n_levels)
     for lv in range(1, n_levels):
@@ -292,7 +289,7 @@ def solve_component(c: Component) -> ComponentSolution:
     if c.transport.sum() > COLGEN_MIN_ARCS:
         flow1, pot1, first_unmet = _phase1(c, int(c.demand.sum() - c.supply.sum()))
         unmet = flow1[first_unmet:]
-        unc = np.bincount(level, weights=unmet, minlength=weights.size).astype(np.int64)
+        unc = sum_by(level, unmet, weights.size)
         flow2, pot2 = _phase2(k, level, unc, flow1[: c.tail.size])
         return _solution(c, weights, unc, pot1, flow2, pot2)
     joint = k.lexicographic(level, weights)

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aidregistry.domain.matching.flow import FlowError
+from aidregistry.domain.matching.prepare import sum_by
 
 if TYPE_CHECKING:
     from aidregistry.domain.matching.components import Component
@@ -119,8 +120,8 @@ class Contraction:
         and, among those flows, moves the goods at the least transport cost — exactly the
         lexicographic optimum, without the prefix maximum flows. The arcs X → T_L come last.
         """
-        demand = np.bincount(level, weights=self.c.demand, minlength=weights.size)
-        p = self.phase2(level, demand.astype(np.int64))
+        demand = sum_by(level, self.c.demand, weights.size)
+        p = self.phase2(level, demand)
         unit = coverage_price(p.tail, p.head, p.cost)
         if unit * int(weights.max(initial=1)) >= PRICE_LIMIT // (2 * p.supply.size + 2):
             return None
@@ -129,7 +130,7 @@ class Contraction:
         return Problem(
             tail=np.concatenate([p.tail, np.full(weights.size, self.x, np.int64)]),
             head=np.concatenate([p.head, sinks]),
-            cap=np.concatenate([p.cap, demand.astype(np.int64)]),
+            cap=np.concatenate([p.cap, demand]),
             cost=np.concatenate([p.cost, price]),
             supply=p.supply,
             transport=np.concatenate([p.transport, np.zeros(weights.size, dtype=bool)]),

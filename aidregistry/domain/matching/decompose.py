@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aidregistry.domain.matching.network import Network
+from aidregistry.domain.matching.prepare import sum_by
 
 IntArray = npt.NDArray[np.int64]
 
@@ -71,5 +72,5 @@ def decompose(net: Network, flow: IntArray) -> tuple[IntArray, IntArray, IntArra
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
     pair, inverse = np.unique(offer * net.n_needs + need, return_inverse=True)
-    total = np.bincount(inverse.reshape(-1), weights=qty).astype(np.int64)
+    total = sum_by(inverse.reshape(-1), qty, pair.size)
     return pair // net.n_needs, pair % net.n_needs, total

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from aidregistry.domain.matching.model import Allocation, Need, Reason, Uncovered
 from aidregistry.domain.matching.network import Network
-from aidregistry.domain.matching.prepare import Prepared
+from aidregistry.domain.matching.prepare import Prepared, sum_by
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -57,7 +57,7 @@ def uncovered_needs(
 
     ``reached`` tells, per need, whether some offer with quantity reaches it in the network.
     """
-    covered = np.bincount(n_idx, weights=qty, minlength=prep.n_needs).astype(np.int64)
+    covered = sum_by(n_idx, qty, prep.n_needs)
     short = np.flatnonzero(prep.n_demand > covered)
     if short.size == 0:
         return []

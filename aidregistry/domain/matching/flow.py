@@ -22,7 +22,9 @@ from ortools.graph.python import min_cost_flow
 
 IntArray = npt.NDArray[np.int64]
 SIMPLEX_MAX_ARCS = 20_000_000
-RAW_POTENTIAL_LIMIT = 1 << 52  # far below LEMON's artificial price, far above any real one
+# Real potentials sum at most (nodes) costs, below 2**59 for every problem built here (see
+# contract.PRICE_LIMIT); a node hung off one of LEMON's artificial arcs is priced near 2**62.
+RAW_POTENTIAL_LIMIT = 1 << 61
 
 
 class FlowError(RuntimeError):

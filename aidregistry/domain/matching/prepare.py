@@ -92,6 +92,14 @@ class Prepared:
         )
 
 
+def sum_by(index: IntArray, values: IntArray, size: int) -> IntArray:
+    """Exact sums of ``values`` per ``index`` (``np.bincount`` sums in float64, which rounds
+    quantities beyond 2**53)."""
+    out = np.zeros(size, dtype=np.int64)
+    np.add.at(out, index, values)
+    return out
+
+
 def _index(firsts: Sequence[H], seconds: Sequence[K]) -> tuple[IntArray, list[tuple[H, K]]]:
     """Dense ids of the (first, second) pairs, in order of first appearance.
 

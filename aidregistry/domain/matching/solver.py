@@ -137,9 +137,10 @@ def _joined(parts: list[tuple[IntArray, ...]], k: int) -> IntArray:
 
 
 def _id_rank(records: Sequence[Offer] | Sequence[Need]) -> IntArray:
-    """Each record's place in the order of the ids (equal ids share one)."""
-    _, rank = np.unique(np.array([r.id for r in records], dtype=str), return_inverse=True)
-    return np.asarray(rank, dtype=np.int64).reshape(-1)
+    """Each record's place in Python's order of the ids (equal ids share one)."""
+    ids = [r.id for r in records]
+    rank = {v: k for k, v in enumerate(sorted(set(ids)))}
+    return np.fromiter(map(rank.__getitem__, ids), np.int64, len(ids))
 
 
 def solve(

@@ -16,7 +16,9 @@ Hubs with thousands of lots thus cost a few hundred evaluations, not thousands.
 
 Scores: the unit cost; with duals from the last solve, the *reduced* cost — ``cost + α`` for
 an offer (its opportunity cost) and ``cost − β`` for a need (its marginal value), which is
-what the optimiser itself would look at (research/matching.md §6).
+what the optimiser itself would look at (research/matching.md §6). Where a priority level was
+left partly uncovered, those duals carry the solver's price of coverage, so an offer that the
+optimum needs for heavier needs elsewhere ranks after ones that can be spared.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from aidregistry.domain.certification import compatibility
 from aidregistry.domain.matching import (
     MatchResult,
+    Mode,
     Need,
     Offer,
     Policy,
@@ -362,3 +364,36 @@ def test_canonical_potentials_certify_the_same_optimum(
     assert tree.certificate != canonical.certificate  # other prices, the same proof
     assert_feasible_and_certified(offers, needs, policy, tree)
     assert_feasible_and_certified(offers, needs, policy, canonical)
+
+
+def test_quantities_beyond_float_precision_are_allocated_exactly() -> None:
+    """Sums per level, per record and per pair stay exact above 2**53 (float64 would round)."""
+    run = date(2020, 5, 1)
+    big = 2**53 + 1
+    offers = [
+        Offer("o1", "RESP_FFP2", big, "EN149-FFP2", frozenset({"CE"}), 45.46, 9.19, run,
+              frozenset({Mode.ROAD}))
+    ]  # fmt: skip
+    needs = [
+        Need("n1", "RESP_FFP2", big + 2, frozenset({"EN149-FFP2"}), "ES", 1, date(2020, 6, 1),
+             40.42, -3.70)
+    ]  # fmt: skip
+    policy = Policy(run_date=run)
+    result = solve(offers, needs, STANDARDS, EQUIVALENCES, policy, workers=1)
+    assert [a.quantity for a in result.allocations] == [big]
+    assert result.totals.covered_by_priority[1] == big
+    assert [u.quantity for u in result.uncovered] == [2]
+    assert_feasible_and_certified(offers, needs, policy, result)
+
+
+def test_allocations_follow_python_order_of_ids_with_control_characters() -> None:
+    """Ids that differ only by a trailing NUL, which numpy's text arrays drop, keep their order."""
+    run = date(2020, 5, 1)
+    offer = Offer("o", "RESP_FFP2", 10, "EN149-FFP2", frozenset({"CE"}), 45.46, 9.19, run,
+                  frozenset({Mode.ROAD}))  # fmt: skip
+    needs = [
+        Need(name, "RESP_FFP2", 4, frozenset({"EN149-FFP2"}), "IT", 1, date(2020, 6, 1), 45.0, 9.0)
+        for name in ("n\x00", "n")
+    ]
+    result = solve([offer], needs, STANDARDS, EQUIVALENCES, Policy(run_date=run), workers=1)
+    assert [a.need_id for a in result.allocations] == ["n", "n\x00"]
