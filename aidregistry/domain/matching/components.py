@@ -1,9 +1,10 @@
-"""Split the reduced network into independent components and solve each in two phases.
+"""Split the reduced network into independent components and solve each lexicographically.
 
 Items are independent except through substitutions, so the network falls apart into
 components (at most one per family of mutually substitutable standards, see :mod:`.families`).
 Each component is solved on its own — smaller flow problems are disproportionately faster and
-need less memory. Coverage optima of disjoint components add up, so fixing the uncovered
+need less memory (the twelve small families of the 10k benchmark: 0.35 s one by one, 0.88 s as
+one simplex). Coverage optima of disjoint components add up, so fixing the uncovered
 quantity per (component, weight level) in phase 2 is as exact as fixing it per level; the
 certificate therefore carries a group label per record, and the checker verifies that no
 feasible pair crosses groups. Group 0 holds every record that has no feasible pair at all.

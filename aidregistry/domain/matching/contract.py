@@ -9,7 +9,8 @@ nodes of a component are records. Neither phase needs them:
   capacity the group's supply, so that only the group's own goods can stay unused there.
 * Each need has one arc into it (from its destination node); in phase 2 that arc goes into a
   sink T_L for the need's weight level, with capacity the need's demand, and T_L takes exactly
-  what its level covers. In the maximum flows of phase 1 it goes into the sink.
+  what its level covers — or, in the one lexicographic problem, the level's whole demand, the
+  rest coming from X over a priced arc. In the maximum flows of phase 1 it goes into the sink.
 
 :meth:`Contraction.expand` turns a contracted phase 2 solution back into flows and potentials
 on the records: a group's flows are dealt out to its offers (any split is optimal, they are
