@@ -55,8 +55,8 @@ def _pair_units(
 def decompose(net: Network, flow: IntArray) -> tuple[IntArray, IntArray, IntArray]:
     """(offer index, need index, quantity) of the flow, one row per distinct pair."""
     carried = flow > 0
-    arc = np.arange(net.tail.size, dtype=np.int64)
-    transport = (arc >= net.transport_start) & (arc < net.transport_start + net.transport_arcs)
+    transport = np.zeros(net.tail.size, dtype=bool)
+    transport[net.transport_start : net.transport_start + net.transport_arcs] = True
     entry = np.flatnonzero(carried & (net.tail < net.n_offers))
     moved = np.flatnonzero(carried & transport)
     taken = np.flatnonzero(carried & (net.head >= net.need_base))

@@ -282,15 +282,15 @@ def _key_groups(offered: BoolArray, supplied: BoolArray) -> list[BoolArray]:
     return list(group.values())
 
 
-def _arrival_nodes(ladder: Ladder, transport_head: IntArray) -> IntArray:
+def _arrival_nodes(ladder: Ladder, reached: BoolArray) -> IntArray:
     """Per destination node, the node that takes its needs: itself, or — when no transport arc
-    reaches it — the nearest earlier node of its chain that one reaches (or the chain's first).
+    reaches it (``reached``) — the nearest earlier node of its chain that one reaches (or the
+    chain's first).
 
     Goods can only get to such a node down its chain from that earlier node, and every need
     there accepts them, so serving its needs from the earlier node is the same set of paths at
     the same costs; the skipped nodes are left without arcs, and the simplex has fewer nodes.
     """
-    reached = np.bincount(transport_head, minlength=ladder.size) > 0
     first = np.ones(ladder.size, dtype=bool)
     first[1:] = ladder.chain[1:] != ladder.chain[:-1]
     own = np.where(reached | first, np.arange(ladder.size), 0)
@@ -327,7 +327,9 @@ def build_network(prep: Prepared) -> Network:
                 _origin_block(prep, usable, rank, dest, state, distances)
     o_t, o_h, o_c = state.origin.arrays()
     t_t, t_h, t_c = state.transport.arrays()
-    rep = _arrival_nodes(dests.ladder, t_h)
+    reached = np.zeros(dests.ladder.size, dtype=bool)
+    reached[t_h] = True  # destination nodes that a transport arc enters
+    rep = _arrival_nodes(dests.ladder, reached)
     step = rep[dests.ladder.tail] != rep[dests.ladder.head]
     state.dest.add(rep[dests.ladder.tail[step]], rep[dests.ladder.head[step]])
     # Destination nodes follow every origin node and needs follow every destination node,
@@ -338,8 +340,6 @@ def build_network(prep: Prepared) -> Network:
     t_h = t_h + d_base
     d_t, d_h, d_c = state.dest.arrays(d_base, d_base)
     # Every origin node is some offer's entry, so a need is reached when its node is.
-    reached = np.zeros(dests.ladder.size, dtype=bool)
-    reached[t_h - d_base] = True
     need_reached = np.zeros(n_n, dtype=bool)
     need_reached[dests.needs] = reached[rep[dests.ladder.entry_node]]
     return Network(
