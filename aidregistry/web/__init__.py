@@ -45,6 +45,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from aidregistry.permissions import can, can_edit
     from aidregistry.web.assets import versions
+    from aidregistry.web.quantities import exact_quantity
 
     asset_versions = versions()
 
@@ -59,6 +60,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         can=can, can_edit=can_edit, asset_url=asset_url, item_name=item_name,
+        exact_quantity=exact_quantity,
         current_locale=lambda: str(get_locale() or "en"),
         url_names=frozenset(app.blueprints),
     )

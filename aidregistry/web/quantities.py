@@ -50,14 +50,20 @@ def number_words(n: int) -> str:
     return format_decimal(n, locale=_locale())
 
 
+def _with_unit(n: int, num: str, unit: str) -> str:
+    words = _UNITS.get(unit)
+    return f"{num} {unit}" if words is None else words(n, num)
+
+
 def quantity_words(n: int, unit: str) -> str:
     """A quantity with its unit: "1.8 million pieces", "130,000 pieces", "1 unit"."""
-    words = _UNITS.get(unit)
-    num = number_words(n)
-    if words is None:
-        return f"{num} {unit}"
     # A compact figure ("1.8 million") is always plural, whatever its first digit.
-    return words(n if abs(n) < MILLION else 2, num)
+    return _with_unit(n if abs(n) < MILLION else 2, number_words(n), unit)
+
+
+def exact_quantity(n: int, unit: str) -> str:
+    """A quantity in full with its unit, for records and tables: "20,000 pieces", "1 pair"."""
+    return _with_unit(n, format_decimal(n, locale=_locale()), unit)
 
 
 def country_name(code: str) -> str:

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from aidregistry.models import Need, NeedStatus
-from aidregistry.web.quantities import quantity_words
+from aidregistry.web.quantities import exact_quantity, quantity_words
 from tests.flows import World, demo_world
 
 
@@ -30,6 +30,25 @@ def world(db_session: Any) -> World:
 def test_quantities_in_words(app: Flask, n: int, unit: str, words: str) -> None:
     with app.test_request_context("/"):
         assert quantity_words(n, unit) == words
+
+
+@pytest.mark.parametrize(("n", "unit", "words"), [
+    (20_000, "piece", "20,000 pieces"), (1, "pair", "1 pair"),
+    (1_800_000, "box", "1,800,000 boxes"),
+    (0, "test", "0 tests"), (3, "sachet", "3 sachet"),
+])
+def test_exact_quantities_take_the_plural_of_their_unit(
+    app: Flask, n: int, unit: str, words: str
+) -> None:
+    with app.test_request_context("/"):
+        assert exact_quantity(n, unit) == words
+
+
+def test_record_pages_give_quantities_with_their_plural(client: FlaskClient, world: World) -> None:
+    donation = world.allocations[0].donation
+    html = client.get(f"/donations/{donation.id}").get_data(as_text=True)
+    assert f"{donation.quantity:,} pieces</span>" in html
+    assert f"{donation.quantity:,} piece</span>" not in html
 
 
 def test_quantities_in_chinese(app: Flask) -> None:
