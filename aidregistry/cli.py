@@ -169,13 +169,20 @@ def match_command(
 
 
 def _print_run(run: object) -> None:
+    from aidregistry.services.matching import counted
+
     totals = run.totals  # type: ignore[attr-defined]
     click.echo(
-        f"Run {run.id} as of {run.run_date}: {totals['donations']} donations, "  # type: ignore[attr-defined]
-        f"{totals['needs']} needs, {totals['proposals']} proposals, "
-        f"{totals['quantity']:,} units, {totals['tonne_km']:,} tonne-km "
+        f"Run {run.id} as of {run.run_date}: {counted(totals['donations'], 'donation')}, "  # type: ignore[attr-defined]
+        f"{counted(totals['needs'], 'need')}, {counted(totals['proposals'], 'proposal')}, "
+        f"{counted(totals['quantity'], 'unit')}, {totals['tonne_km']:,} tonne-km "
         f"({totals['solve_seconds']} s)."
     )
+    if totals.get("unplaced_donations"):
+        click.echo(
+            f"left out: {counted(totals['unplaced_donations'], 'donation')} whose place has no "
+            "coordinates yet (run `aidregistry geocode`)"
+        )
     click.echo("priority  asked for   covered now  covered if accepted")
     for priority, row in totals["by_priority"].items():
         after = row["covered"] + row["proposed"]

@@ -39,6 +39,11 @@ from aidregistry.services.catalogue import EU_MEMBERS, NOT_STATED_SUFFIX
 Progress = Callable[[str], None]
 
 
+# Why a need is left uncovered when its place has no coordinates yet (the solver's own
+# reasons are dm.UncoveredReason).
+NO_LOCATION = "no_location"
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a run covers: every item, or one item; every country, or one recipient country."""
@@ -63,7 +68,6 @@ def _donations(scope: Scope) -> Select[Any]:
             Organisation.state == VerificationState.VERIFIED,
             Donation.status == DonationStatus.AVAILABLE,
             Donation.quantity > Donation.allocated,
-            Donation.lat.is_not(None),
         )
     )
     return query.where(Donation.item_code == scope.item_code) if scope.item_code else query
@@ -78,7 +82,6 @@ def _needs(scope: Scope, on: date) -> Select[Any]:
             Need.status == NeedStatus.OPEN,
             Need.expires_on >= on,
             Need.quantity > Need.allocated,
-            Need.lat.is_not(None),
         )
         .options(selectinload(Need.accepted_standards), selectinload(Need.organisation))
     )
@@ -153,27 +156,42 @@ def equivalences(session: Session) -> list[Equivalence]:
 
 @dataclass
 class Inputs:
-    """Everything one run needs, read in one go."""
+    """Everything one run needs, read in one go.
+
+    Records whose place has no coordinates yet cannot be routed: they are kept apart in
+    ``unplaced_donations`` and ``unplaced_needs`` so that a run reports them instead of
+    leaving them out without a word.
+    """
 
     donations: dict[str, Donation]
     needs: dict[str, Need]
     offers: list[dm.Offer]
     requests: list[dm.Need]
+    unplaced_donations: list[Donation]
+    unplaced_needs: list[Need]
+
+
+def _placed(record: Donation | Need) -> bool:
+    return record.lat is not None and record.lon is not None
 
 
 def read_inputs(session: Session, scope: Scope, on: date) -> Inputs:
     """The available donations and open needs in ``scope`` on ``on``."""
-    donations: dict[str, Donation] = {str(d.id): d for d in session.scalars(_donations(scope))}
-    needs: dict[str, Need] = {
-        str(n.id): n
+    all_donations = list(session.scalars(_donations(scope)))
+    all_needs = [
+        n
         for n in session.scalars(_needs(scope, on))
         if not scope.item_code or n.item_code == scope.item_code
-    }
+    ]
+    donations = {str(d.id): d for d in all_donations if _placed(d)}
+    needs = {str(n.id): n for n in all_needs if _placed(n)}
     return Inputs(
         donations,
         needs,
         [to_offer(d) for d in donations.values()],
         [to_need(n, on) for n in needs.values()],
+        [d for d in all_donations if not _placed(d)],
+        [n for n in all_needs if not _placed(n)],
     )
 
 
@@ -194,6 +212,11 @@ def _tonne_km(session: Session, allocations: Sequence[dm.Allocation], inputs: In
     return round(grams_km / 1_000_000, 1)
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` with a regular English noun in the right number: "1 donation", "2,500 needs"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def propose(
     session: Session, actor: User | None, scope: Scope, on: date, progress: Progress | None = None
 ) -> MatchRun:
@@ -201,7 +224,8 @@ def propose(
     say = progress or (lambda _message: None)
     say("reading donations and needs")
     inputs = read_inputs(session, scope, on)
-    say(f"solving {len(inputs.offers)} donations × {len(inputs.requests)} needs")
+    offers, needs = counted(len(inputs.offers), "donation"), counted(len(inputs.requests), "need")
+    say(f"solving {offers} × {needs}")
     result = dm.solve(
         inputs.offers,
         inputs.requests,
@@ -217,7 +241,8 @@ def propose(
         scope=scope.as_dict(),
         run_date=on.isoformat(),
         totals=_totals(session, result, inputs),
-        uncovered=[_uncovered(u, inputs) for u in result.uncovered],
+        uncovered=[_uncovered(u, inputs) for u in result.uncovered]
+        + [_unplaced(n, on) for n in inputs.unplaced_needs],
     )
     session.add(run)
     session.flush()
@@ -235,7 +260,7 @@ def propose(
 
 
 def _totals(session: Session, result: dm.MatchResult, inputs: Inputs) -> dict[str, Any]:
-    current = current_coverage(list(inputs.needs.values()))
+    current = current_coverage([*inputs.needs.values(), *inputs.unplaced_needs])
     proposed = result.totals.covered_by_priority
     return {
         "by_priority": {
@@ -247,19 +272,27 @@ def _totals(session: Session, result: dm.MatchResult, inputs: Inputs) -> dict[st
         "tonne_km": _tonne_km(session, result.allocations, inputs),
         "transport_cost": int(result.totals.transport_cost),
         "weighted_coverage": int(result.totals.weighted_coverage),
-        "donations": len(inputs.offers),
-        "needs": len(inputs.requests),
+        "donations": len(inputs.offers) + len(inputs.unplaced_donations),
+        "needs": len(inputs.requests) + len(inputs.unplaced_needs),
+        "unplaced_donations": len(inputs.unplaced_donations),
         "solve_seconds": round(result.stats.get("total_s", 0.0), 3),
     }
 
 
 def _uncovered(item: dm.Uncovered, inputs: Inputs) -> dict[str, Any]:
-    need = inputs.needs[item.need_id]
+    return _uncovered_need(inputs.needs[item.need_id], item.quantity, item.reason.value)
+
+
+def _unplaced(need: Need, on: date) -> dict[str, Any]:
+    return _uncovered_need(need, need.remaining(on), NO_LOCATION)
+
+
+def _uncovered_need(need: Need, quantity: int, reason: str) -> dict[str, Any]:
     return {
         "need_id": need.id,
-        "priority": item.priority,
-        "quantity": item.quantity,
-        "reason": item.reason.value,
+        "priority": need.priority,
+        "quantity": quantity,
+        "reason": reason,
         "item": need.item_code,
         "recipient": need.organisation.name,
         "place": need.place,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from aidregistry.models import Allocation, AllocationStatus, Donation, Need, OrgRole
 from aidregistry.models.base import today
@@ -105,3 +105,30 @@ def test_accepting_rechecks_what_was_taken_after_the_run(db_session: Any) -> Non
         db_session.scalar(select(Allocation).filter_by(id=proposal.id)).status
         is AllocationStatus.PROPOSED
     )
+
+
+def test_match_command_prints_the_review_summary(app: Any, db_session: Any) -> None:
+    """The README's example: the demo loaded as `aidregistry setup-demo` does, then a dry run."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    held = db_session.scalar(select(func.sum(Donation.allocated)))
+    result = runner.invoke(args=["match", "--dry-run", "--date", "2020-03-30"])
+    assert result.exit_code == 0, result.output
+    assert "Matching" in result.stderr  # the progress bar goes to standard error
+    summary = result.stdout.splitlines()
+    assert summary[0].startswith("Run 1 as of 2020-03-30: 1 donation, 2 needs, 1 proposal, ")
+    assert "20,000 units" in summary[0]
+    assert summary[1].split() == ["priority", "asked", "for", "covered", "now", "covered", "if",
+                                  "accepted"]
+    assert summary[3].split() == ["2", "20,000", "0", "20,000"]
+    assert summary[-1].startswith("uncovered: need ")
+    assert summary[-1].endswith("600,000 units — no_compatible_goods")
+    db_session.expire_all()
+    # A dry run holds nothing.
+    assert db_session.scalar(select(func.sum(Donation.allocated))) == held
+
+
+def test_match_command_refuses_a_bad_date(app: Any) -> None:
+    result = app.test_cli_runner().invoke(args=["match", "--dry-run", "--date", "30/03/2020"])
+    assert result.exit_code == 2
+    assert "use YYYY-MM-DD" in result.output

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -111,9 +112,9 @@ def _one(allocation: Allocation, form: DecideForm) -> None:
 def _report(action: str, done: int, problems: list[str]) -> None:
     if done:
         message = (
-            _("%(n)s proposals accepted.", n=done)
+            ngettext("%(num)s proposal accepted.", "%(num)s proposals accepted.", done)
             if action == "accept"
-            else _("%(n)s proposals rejected.", n=done)
+            else ngettext("%(num)s proposal rejected.", "%(num)s proposals rejected.", done)
         )
         flash(message, "success")
     for problem in problems:

@@ -1,0 +1,206 @@
+"""The coordinator's matcher pages: a dry run with its reasons, decisions on it, and
+allocating by hand — through the views, as a coordinator uses them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from aidregistry.models import (
+    Allocation,
+    AllocationStatus,
+    AuditEvent,
+    Donation,
+    MatchRun,
+    Need,
+    ReasonCode,
+    User,
+)
+from aidregistry.models.base import today
+from aidregistry.services import allocations
+from tests.conftest import sign_in
+from tests.factories import DonationFactory, NeedFactory, coordinator
+
+
+@pytest.fixture
+def staff(client: FlaskClient, db_session: Any) -> User:
+    user = coordinator()
+    db_session.commit()
+    sign_in(client, user.email)
+    return user
+
+
+def run_matcher(client: FlaskClient) -> tuple[int, str]:
+    """Run the matcher on everything as of today; the run's id and its page."""
+    response = client.post(
+        "/coordination/match", data={"item_code": "", "country": "", "run_date": today()}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    location = response.headers["Location"]
+    return int(location.rsplit("/", 1)[1]), client.get(location).get_data(as_text=True)
+
+
+def proposals_of(db_session: Any, run_id: int) -> list[Allocation]:
+    query = select(Allocation).filter_by(match_run_id=run_id).order_by(Allocation.id)
+    return list(db_session.scalars(query))
+
+
+def decide(client: FlaskClient, run_id: int, **form: Any) -> str:
+    response = client.post(f"/coordination/match/{run_id}/decide", data=form)
+    assert response.status_code == 302
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_dry_run_shows_each_proposal_with_why_and_holds_nothing(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    donation = DonationFactory(quantity=20_000)
+    need = NeedFactory(quantity=30_000, priority=2)
+    db_session.commit()
+    run_id, html = run_matcher(client)
+    assert "1 donation and 1 need considered; 1 proposal moving 20,000 units" in html
+    assert "20,000 pieces" in html
+    assert "covers priority 2" in html
+    assert "by air" in html
+    uncovered = html[html.index('id="uncovered"') :]
+    assert "10,000" in uncovered
+    assert "What can arrive in time is used up" in uncovered
+    db_session.expire_all()
+    assert db_session.get(Donation, donation.id).allocated == 0
+    assert db_session.get(Need, need.id).allocated == 0
+    assert [a.status for a in proposals_of(db_session, run_id)] == [AllocationStatus.PROPOSED]
+    assert db_session.get(MatchRun, run_id).totals["by_priority"]["2"]["proposed"] == 20_000
+
+
+def test_accepting_a_selected_proposal_holds_it_and_is_audited(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    donation = DonationFactory(quantity=500)
+    DonationFactory(quantity=700, item_code="GLOVE_EXAM", standard_code=None)
+    NeedFactory(quantity=500)
+    db_session.commit()
+    run_id, _ = run_matcher(client)
+    (proposal,) = proposals_of(db_session, run_id)
+    html = decide(client, run_id, selected=[proposal.id], action="accept")
+    assert "1 proposal accepted." in html
+    db_session.expire_all()
+    assert db_session.get(Allocation, proposal.id).status is AllocationStatus.ACCEPTED
+    assert db_session.get(Donation, donation.id).allocated == 500
+    event = db_session.scalar(
+        select(AuditEvent).filter_by(action="allocation.accept", entity_id=proposal.id)
+    )
+    assert event is not None
+    assert event.actor_id == staff.id
+
+
+def test_a_rejection_needs_its_reason_and_other_needs_words(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    DonationFactory(quantity=100)
+    NeedFactory(quantity=100)
+    db_session.commit()
+    run_id, _ = run_matcher(client)
+    (proposal,) = proposals_of(db_session, run_id)
+    html = decide(client, run_id, selected=[proposal.id], action="reject", reason_code="other")
+    assert "Say what the other reason is." in html
+    db_session.expire_all()
+    assert db_session.get(Allocation, proposal.id).status is AllocationStatus.PROPOSED
+    html = decide(
+        client, run_id, selected=[proposal.id], action="reject", reason_code="no_contact",
+        reason_text="The recipient's phone does not answer.",
+    )
+    assert "1 proposal rejected." in html
+    db_session.expire_all()
+    rejected = db_session.get(Allocation, proposal.id)
+    assert rejected.status is AllocationStatus.REJECTED
+    assert rejected.reason_code is ReasonCode.NO_CONTACT
+    assert rejected.reason_text == "The recipient's phone does not answer."
+    assert "The recipient&#39;s phone does not answer." in html
+
+
+def test_nothing_selected_decides_nothing(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    DonationFactory(quantity=100)
+    NeedFactory(quantity=100)
+    db_session.commit()
+    run_id, _ = run_matcher(client)
+    assert "Select at least one proposal." in decide(client, run_id, action="accept")
+    db_session.expire_all()
+    assert [a.status for a in proposals_of(db_session, run_id)] == [AllocationStatus.PROPOSED]
+
+
+def test_accepting_all_reports_what_was_taken_since_the_run(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    first = DonationFactory(quantity=100, place="Shanghai")
+    DonationFactory(quantity=100, place="Hangzhou", lat=30.29, lon=120.16)
+    NeedFactory(quantity=200)
+    db_session.commit()
+    run_id, _ = run_matcher(client)
+    assert len(proposals_of(db_session, run_id)) == 2
+    # After the run, 60 of the first donation go elsewhere by hand.
+    allocations.create_manual(db_session, staff, first, NeedFactory(quantity=60), 60)
+    db_session.commit()
+    html = decide(client, run_id, action="accept", all="1")
+    assert "1 proposal accepted." in html
+    assert "Only 40 units of this donation are still available." in html
+    db_session.expire_all()
+    statuses = {a.donation_id: a.status for a in proposals_of(db_session, run_id)}
+    assert statuses[first.id] is AllocationStatus.PROPOSED
+    assert sorted(s.value for s in statuses.values()) == ["accepted", "proposed"]
+    assert db_session.get(Donation, first.id).allocated == 60
+
+
+def test_allocating_by_hand_beside_the_suggestions(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    near = DonationFactory(quantity=300, place="Shanghai")
+    DonationFactory(quantity=300, item_code="GLOVE_EXAM", standard_code=None)
+    need = NeedFactory(quantity=250)
+    db_session.commit()
+    page = client.get(f"/coordination/needs/{need.id}/allocate").get_data(as_text=True)
+    suggestions = page[page.index('id="suggestions"') : page.index("</ol>")]
+    assert f"#{near.id} {near.organisation.name} (Shanghai)" in suggestions
+    assert suggestions.count("<li>") == 1  # gloves cannot serve a mask need
+    too_many = client.post(
+        f"/coordination/needs/{need.id}/allocate",
+        data={"donation_id": near.id, "quantity": "251", "note": ""},
+    )
+    assert too_many.status_code == 200
+    assert "This need now asks for only 250 more units." in too_many.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(Allocation)) == 0
+    made = client.post(
+        f"/coordination/needs/{need.id}/allocate",
+        data={"donation_id": near.id, "quantity": "250", "note": "Called both sides."},
+    )
+    assert made.status_code == 302
+    db_session.expire_all()
+    (allocation,) = db_session.scalars(select(Allocation))
+    assert (allocation.quantity, allocation.status) == (250, AllocationStatus.ACCEPTED)
+    assert allocation.explanation == {"note": "Called both sides."}
+    assert db_session.get(Need, need.id).allocated == 250
+
+
+def test_records_without_a_map_position_are_reported_not_dropped(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    DonationFactory(quantity=100)
+    DonationFactory(quantity=900, place="Somewhere unknown", lat=None, lon=None)
+    NeedFactory(quantity=100)
+    lost = NeedFactory(quantity=400, priority=1, place="Nowhere known", lat=None, lon=None)
+    db_session.commit()
+    run_id, html = run_matcher(client)
+    assert "2 donations and 2 needs considered; 1 proposal moving 100 units" in html
+    assert "1 donation was left out: its place has no map position yet." in html
+    uncovered = html[html.index('id="uncovered"') :]
+    assert f'href="/needs/{lost.id}"' in uncovered
+    assert "Its place has no map position yet" in uncovered
+    run = db_session.get(MatchRun, run_id)
+    assert run.totals["by_priority"]["1"]["demand"] == 400
+    assert [(u["need_id"], u["quantity"], u["reason"]) for u in run.uncovered] == [
+        (lost.id, 400, "no_location")
+    ]
