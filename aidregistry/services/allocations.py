@@ -58,8 +58,7 @@ def _take(session: Session, donation: Donation, need: Need, quantity: int, on: d
     )
     if taken != 1:
         session.expire(donation)
-        left = max(donation.remaining, 0)
-        raise QuantityChanged(f"Only {left:,} units of this donation are still available.", left)
+        raise _donation_changed(donation)
     taken = _rowcount(
         session,
         update(Need)
@@ -76,10 +75,27 @@ def _take(session: Session, donation: Donation, need: Need, quantity: int, on: d
         # Undo the donation's part inside the same transaction; the caller rolls back anyway.
         _give_back_donation(session, donation, quantity)
         session.expire(need)
-        left = max(need.remaining(on), 0)
-        raise QuantityChanged(f"This need now asks for only {left:,} more units.", left)
+        raise _need_changed(need, on)
     session.expire(donation)
     session.expire(need)
+
+
+def _donation_changed(donation: Donation) -> QuantityChanged:
+    """What changed on a donation that can no longer give the quantity asked for."""
+    if donation.status is not DonationStatus.AVAILABLE:
+        return QuantityChanged(f"This donation is {donation.status.value} now.", 0)
+    left = max(donation.remaining, 0)
+    return QuantityChanged(f"Only {left:,} units of this donation are still available.", left)
+
+
+def _need_changed(need: Need, on: date) -> QuantityChanged:
+    """What changed on a need that can no longer take the quantity offered."""
+    if need.status is not NeedStatus.OPEN:
+        return QuantityChanged(f"This need is {need.status.value} now.", 0)
+    if need.expires_on < on:
+        return QuantityChanged(f"This need expired on {need.expires_on.isoformat()}.", 0)
+    left = max(need.remaining(on), 0)
+    return QuantityChanged(f"This need now asks for only {left:,} more units.", left)
 
 
 def _give_back_donation(session: Session, donation: Donation, quantity: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,10 +16,13 @@ from aidregistry.models import (
     AllocationStatus,
     AuditEvent,
     Donation,
+    DonationStatus,
     Need,
+    NeedStatus,
     OrgRole,
     ReasonCode,
 )
+from aidregistry.models.base import today
 from aidregistry.services import allocations
 from aidregistry.services.errors import NotAllowed, ServiceError
 from tests.factories import DonationFactory, NeedFactory, coordinator, member
@@ -71,6 +75,30 @@ def test_accepting_more_than_remains_is_refused_and_holds_nothing(
     assert "only 30" in refused.value.message
     db_session.rollback()
     assert late.status is AllocationStatus.PROPOSED
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d, n: setattr(d, "status", DonationStatus.WITHDRAWN),
+         "This donation is withdrawn now."),
+        (lambda d, n: setattr(n, "status", NeedStatus.CLOSED), "This need is closed now."),
+        (lambda d, n: setattr(n, "expires_on", today() - timedelta(days=1)),
+         f"This need expired on {(today() - timedelta(days=1)).isoformat()}."),
+    ],
+)
+def test_accepting_says_what_changed_on_the_records(
+    db_session: Any, pair: Any, change: Any, message: str
+) -> None:
+    staff, donation, need = pair
+    late = proposal(donation, need, 10)
+    change(donation, need)
+    db_session.commit()
+    with pytest.raises(allocations.QuantityChanged) as refused:
+        allocations.accept(db_session, staff, late)
+    assert (refused.value.message, refused.value.available) == (message, 0)
+    db_session.rollback()
+    assert (db_session.get(Donation, donation.id).allocated, need.allocated) == (0, 0)
 
 
 def test_cancel_returns_the_quantities(db_session: Any, pair: Any) -> None:
