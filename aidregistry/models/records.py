@@ -7,6 +7,7 @@ conditional UPDATE whose row count is checked (see services/allocations.py).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -118,21 +119,27 @@ class Donation(PlaceMixin, SourcedMixin, TimestampMixin, Base):
     @property
     def certificate_kinds(self) -> frozenset[str]:
         """The kinds of certificate this lot carries."""
-        fields = {
-            "NMPA": self.cert_nmpa,
-            "FDA_EUA": self.cert_fda_eua,
-            "FDA_510K": self.cert_fda_510k,
-            "NIOSH": self.cert_niosh,
-        }
-        kinds = {kind for kind, value in fields.items() if value}
-        if self.cert_ce and self.cert_ce_notified_body:
-            kinds.add("CE")
-        return frozenset(kinds)
+        return certificate_kinds(self)
 
     @property
     def mode_set(self) -> frozenset[str]:
         """The transport modes the lot may travel by."""
         return frozenset(mode for mode in self.modes.split(",") if mode)
+
+
+def certificate_kinds(lot: Any) -> frozenset[str]:
+    """The kinds of certificate a lot carries, from its certificate fields (a Donation, or a
+    row with the same column names)."""
+    fields = {
+        "NMPA": lot.cert_nmpa,
+        "FDA_EUA": lot.cert_fda_eua,
+        "FDA_510K": lot.cert_fda_510k,
+        "NIOSH": lot.cert_niosh,
+    }
+    kinds = {kind for kind, value in fields.items() if value}
+    if lot.cert_ce and lot.cert_ce_notified_body:
+        kinds.add("CE")
+    return frozenset(kinds)
 
 
 need_standard = Table(

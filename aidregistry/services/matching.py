@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from aidregistry.domain import matching as dm
@@ -33,6 +34,7 @@ from aidregistry.models import (
     VerificationState,
 )
 from aidregistry.models import Standard as StandardRow
+from aidregistry.models.records import certificate_kinds
 from aidregistry.services.audit import record_event
 from aidregistry.services.catalogue import EU_MEMBERS, NOT_STATED_SUFFIX
 
@@ -60,16 +62,27 @@ class Scope:
         }
 
 
-def _donations(scope: Scope) -> Select[Any]:
-    query = (
-        select(Donation)
-        .join(Organisation)
-        .where(
-            Organisation.state == VerificationState.VERIFIED,
-            Donation.status == DonationStatus.AVAILABLE,
-            Donation.quantity > Donation.allocated,
-        )
+def available_donations() -> tuple[ColumnElement[bool], ...]:
+    """Conditions of a donation the matcher may use (join Organisation)."""
+    return (
+        Organisation.state == VerificationState.VERIFIED,
+        Donation.status == DonationStatus.AVAILABLE,
+        Donation.quantity > Donation.allocated,
     )
+
+
+def open_needs(on: date) -> tuple[ColumnElement[bool], ...]:
+    """Conditions of a need the matcher may serve on ``on`` (join Organisation)."""
+    return (
+        Organisation.state == VerificationState.VERIFIED,
+        Need.status == NeedStatus.OPEN,
+        Need.expires_on >= on,
+        Need.quantity > Need.allocated,
+    )
+
+
+def _donations(scope: Scope) -> Select[Any]:
+    query = select(Donation).join(Organisation).where(*available_donations())
     return query.where(Donation.item_code == scope.item_code) if scope.item_code else query
 
 
@@ -77,12 +90,7 @@ def _needs(scope: Scope, on: date) -> Select[Any]:
     query = (
         select(Need)
         .join(Organisation)
-        .where(
-            Organisation.state == VerificationState.VERIFIED,
-            Need.status == NeedStatus.OPEN,
-            Need.expires_on >= on,
-            Need.quantity > Need.allocated,
-        )
+        .where(*open_needs(on))
         .options(selectinload(Need.accepted_standards), selectinload(Need.organisation))
     )
     if scope.country:
@@ -90,8 +98,28 @@ def _needs(scope: Scope, on: date) -> Select[Any]:
     return query
 
 
-def to_offer(donation: Donation) -> dm.Offer:
-    """A donation as the solver sees it."""
+# What the solver reads of a donation, for reading many without building ORM objects.
+OFFER_COLUMNS = (
+    Donation.id,
+    Donation.item_code,
+    (Donation.quantity - Donation.allocated).label("remaining"),
+    Donation.standard_code,
+    Donation.cert_nmpa,
+    Donation.cert_fda_eua,
+    Donation.cert_fda_510k,
+    Donation.cert_niosh,
+    Donation.cert_ce,
+    Donation.cert_ce_notified_body,
+    Donation.lat,
+    Donation.lon,
+    Donation.available_from,
+    Donation.modes,
+    Donation.expires_on,
+)
+
+
+def to_offer(donation: Any) -> dm.Offer:
+    """A donation as the solver sees it: a Donation, or a row of :data:`OFFER_COLUMNS`."""
     if donation.lat is None or donation.lon is None:
         raise ValueError(f"donation {donation.id} has no coordinates")
     return dm.Offer(
@@ -99,13 +127,19 @@ def to_offer(donation: Donation) -> dm.Offer:
         item=donation.item_code,
         quantity=donation.remaining,
         standard=donation.standard_code or donation.item_code + NOT_STATED_SUFFIX,
-        certificates=donation.certificate_kinds,
+        certificates=certificate_kinds(donation),
         lat=donation.lat,
         lon=donation.lon,
         available_from=donation.available_from,
-        modes=frozenset(dm.Mode(m) for m in donation.mode_set),
+        modes=_modes(donation.modes),
         expires_on=donation.expires_on,
     )
+
+
+@lru_cache(maxsize=64)
+def _modes(text: str) -> frozenset[dm.Mode]:
+    """The modes of a donation's comma-separated ``modes`` (few distinct values)."""
+    return frozenset(dm.Mode(m) for m in text.split(",") if m)
 
 
 def to_need(need: Need, on: date) -> dm.Need:
@@ -171,7 +205,8 @@ class Inputs:
     unplaced_needs: list[Need]
 
 
-def _placed(record: Donation | Need) -> bool:
+def placed(record: Donation | Need) -> bool:
+    """Whether the record's place has coordinates (the matcher cannot route it otherwise)."""
     return record.lat is not None and record.lon is not None
 
 
@@ -183,15 +218,15 @@ def read_inputs(session: Session, scope: Scope, on: date) -> Inputs:
         for n in session.scalars(_needs(scope, on))
         if not scope.item_code or n.item_code == scope.item_code
     ]
-    donations = {str(d.id): d for d in all_donations if _placed(d)}
-    needs = {str(n.id): n for n in all_needs if _placed(n)}
+    donations = {str(d.id): d for d in all_donations if placed(d)}
+    needs = {str(n.id): n for n in all_needs if placed(n)}
     return Inputs(
         donations,
         needs,
         [to_offer(d) for d in donations.values()],
         [to_need(n, on) for n in needs.values()],
-        [d for d in all_donations if not _placed(d)],
-        [n for n in all_needs if not _placed(n)],
+        [d for d in all_donations if not placed(d)],
+        [n for n in all_needs if not placed(n)],
     )
 
 

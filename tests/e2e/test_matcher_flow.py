@@ -1,5 +1,6 @@
-"""A coordinator runs the matcher, reads why, accepts one proposal and rejects the other; the
-donor pledges the accepted one and the recipient sees it coming."""
+"""A coordinator sees where a donation could go, runs the matcher, reads why, accepts one
+proposal and rejects the other; the donor pledges the accepted one and the recipient sees it
+coming."""
 
 from __future__ import annotations
 
@@ -26,14 +27,14 @@ def make_world(server: LiveServer) -> dict[str, str]:
         milan = member(OrgRole.RECIPIENT, name="Lombardy Region", country="IT", city="Milan",
                        kind=OrgKind.REGIONAL_GOVERNMENT, lat=45.4643, lon=9.1895)
         # Available today, needed within two weeks (the factories' dates).
-        DonationFactory(organisation=donor.organisation, quantity=25_000)
+        donation = DonationFactory(organisation=donor.organisation, quantity=25_000)
         NeedFactory(organisation=los_angeles.organisation, quantity=20_000, priority=2)
         NeedFactory(organisation=milan.organisation, quantity=5_000, priority=3, place="Milan",
                     place_country="IT", lat=45.4643, lon=9.1895, accepted=["EN14683", "YY0469"])
         staff = coordinator()
         db.session.commit()
         world = {"coordinator": staff.email, "donor": donor.email,
-                 "recipient": los_angeles.email}
+                 "recipient": los_angeles.email, "donation": str(donation.id)}
         db.session.remove()
         return world
 
@@ -73,6 +74,11 @@ def test_run_decide_pledge_and_see_it_coming(
     base = live_server.url
     world = make_world(live_server)
     sign_in(page, base, world["coordinator"])
+    page.goto(f"{base}/donations/{world['donation']}")
+    where = page.inner_text("#suggested-needs")
+    # Ranked by transport cost: Milan is nearer to Shanghai than Los Angeles.
+    assert where.index("Lombardy Region") < where.index("City of Los Angeles")
+    shot(page, "donation-suggested-needs")
     run_the_matcher(page, base)
     decide(page)
     donor = browser.new_context().new_page()

@@ -3,6 +3,7 @@ allocating by hand — through the views, as a coordinator uses them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -204,3 +205,45 @@ def test_records_without_a_map_position_are_reported_not_dropped(
     assert [(u["need_id"], u["quantity"], u["reason"]) for u in run.uncovered] == [
         (lost.id, 400, "no_location")
     ]
+
+
+def test_a_need_without_a_map_position_gets_no_suggestions_and_says_why(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    DonationFactory(quantity=100)
+    need = NeedFactory(quantity=400, place="Nowhere known", lat=None, lon=None)
+    db_session.commit()
+    response = client.get(f"/coordination/needs/{need.id}/allocate")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "place has no map position yet" in html
+    assert 'id="suggestions"' not in html
+
+
+def test_a_donation_page_shows_coordinators_where_it_could_go(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    donation = DonationFactory(quantity=300)
+    near = NeedFactory(quantity=200, priority=1)  # Los Angeles
+    far = NeedFactory(quantity=100, priority=4, place="New York", lat=40.7128, lon=-74.006)
+    NeedFactory(quantity=100, item_code="GLOVE_EXAM", accepted=["EN455"])  # another item
+    db_session.commit()
+    html = client.get(f"/donations/{donation.id}").get_data(as_text=True)
+    start = html.index('id="suggested-needs"')
+    table = html[start : html.index("</table>", start)]
+    links = re.findall(r'href="/needs/(\d+)"', table)
+    assert links == [str(near.id), str(far.id)]  # cheapest transport first, feasible only
+    assert "200 pieces" in table
+    assert f"/coordination/needs/{near.id}/allocate?donation={donation.id}" in table
+    page = client.get(f"/coordination/needs/{near.id}/allocate?donation={donation.id}")
+    assert f'<option selected value="{donation.id}">' in page.get_data(as_text=True)
+
+
+def test_donation_pages_show_no_suggestions_to_others(
+    client: FlaskClient, db_session: Any
+) -> None:
+    donation = DonationFactory(quantity=300)
+    NeedFactory(quantity=200)
+    db_session.commit()
+    html = client.get(f"/donations/{donation.id}").get_data(as_text=True)
+    assert "Needs it could serve, cheapest transport first" not in html

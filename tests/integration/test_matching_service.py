@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from aidregistry.domain import matching as dm
 from aidregistry.models import Allocation, AllocationStatus, Donation, Need, OrgRole
 from aidregistry.models.base import today
-from aidregistry.services import allocations, matching
+from aidregistry.services import allocations, matching, suggestions
 from aidregistry.services.demo import load_demo
 from tests.factories import DonationFactory, NeedFactory, coordinator, member
 
@@ -132,3 +133,57 @@ def test_match_command_refuses_a_bad_date(app: Any) -> None:
     result = app.test_cli_runner().invoke(args=["match", "--dry-run", "--date", "30/03/2020"])
     assert result.exit_code == 2
     assert "use YYYY-MM-DD" in result.output
+
+
+def _every_record_ranks(db_session: Any, on: date) -> tuple[Any, Any]:
+    """Suggestion indexes over every available donation and open need, unfiltered."""
+    inputs = matching.read_inputs(db_session, matching.Scope(), on)
+    args = (
+        matching.standards(db_session),
+        matching.equivalences(db_session),
+        dm.Policy(run_date=on),
+    )
+    return (
+        dm.SuggestionIndex(inputs.offers, [], *args),
+        dm.SuggestionIndex([], inputs.requests, *args),
+    )
+
+
+def test_suggestions_read_only_compatible_records_and_lose_none(db_session: Any) -> None:
+    """The pages' suggestions read only donations of a standard the need can take (and needs
+    that can take the donation's) from the database; the ranking equals the one over every
+    record — substitutions, standards not stated and missing certificates included."""
+    on = today()
+    italy = {"country": "IT", "city": "Rome", "lat": 41.9, "lon": 12.5}
+    for k, (item, standard, certs) in enumerate([
+        ("RESP_KN95", "GB2626-KN95", {}),  # substitutes for FFP2 in the EU
+        ("RESP_N95", "NIOSH-N95", {"cert_niosh": "TC-84A-0001"}),
+        ("RESP_FFP2", "EN149-FFP2", {"cert_ce": "CE 2020", "cert_ce_notified_body": "0123"}),
+        ("RESP_FFP2", "EN149-FFP2", {}),  # no CE certificate: not compatible
+        ("RESP_MED_PROT", "GB19083", {}),  # substitutes for FFP2 only with NMPA registration
+        ("MASK_SURG", None, {}),  # standard not stated
+        ("MASK_SURG", "YY0469", {}),
+        ("GLOVE_EXAM", "GB10213", {"cert_nmpa": "国械注准20202140002"}),
+    ]):
+        DonationFactory(item_code=item, standard_code=standard, quantity=1000 + k,
+                        lat=22.5 + k, lon=114.0 + k, **{"cert_nmpa": None, **certs})
+    needs = [
+        NeedFactory(item_code="RESP_FFP2", accepted=["EN149-FFP2"],
+                    organisation=member(OrgRole.RECIPIENT, **italy).organisation),
+        NeedFactory(item_code="MASK_SURG", accepted=["EN14683", "MASK_SURG-NS"],
+                    organisation=member(OrgRole.RECIPIENT, **italy).organisation),
+        NeedFactory(item_code="RESP_N95", accepted=["NIOSH-N95"]),
+        NeedFactory(item_code="GLOVE_EXAM", accepted=["EN455"],
+                    organisation=member(OrgRole.RECIPIENT, **italy).organisation),
+    ]
+    db_session.commit()
+    offers_index, needs_index = _every_record_ranks(db_session, on)
+    for need in needs:
+        expected = [s.id for s in offers_index.best_offers(matching.to_need(need, on), k=10)]
+        got = [str(s.record.id) for s in suggestions.suggest_donations(db_session, need, on)]
+        assert got == expected, need.item_code
+        assert got, need.item_code  # every need here has at least one compatible donation
+    for donation in db_session.scalars(select(Donation)):
+        expected = [s.id for s in needs_index.best_needs(matching.to_offer(donation), k=10)]
+        got = [str(s.record.id) for s in suggestions.suggest_needs(db_session, donation, on)]
+        assert got == expected, donation.standard_code

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -17,6 +15,7 @@ from aidregistry.models.base import today
 from aidregistry.permissions import Permission, permission_required
 from aidregistry.services import allocations, matching
 from aidregistry.services.errors import ServiceError
+from aidregistry.services.suggestions import suggest_donations
 from aidregistry.web.choices import item_choices
 from aidregistry.web.coordination.forms import DecideForm, ManualAllocationForm, MatchForm
 from aidregistry.web.coordination.views import bp
@@ -121,49 +120,24 @@ def _report(action: str, done: int, problems: list[str]) -> None:
         flash(problem, "warning")
 
 
-def _suggestions(need: Need) -> list[dict[str, Any]]:
-    """Compatible donations for ``need``, ranked by the matcher's own cost."""
-    on = today()
-    inputs = matching.read_inputs(db.session(), matching.Scope(item_code=None), on)
-    if not inputs.offers:
-        return []
-    from aidregistry.domain.matching.model import Policy
-    from aidregistry.domain.matching.suggest import SuggestionIndex
-
-    index = SuggestionIndex(
-        inputs.offers,
-        [],
-        matching.standards(db.session()),
-        matching.equivalences(db.session()),
-        Policy(run_date=on),
-    )
-    ranked = index.best_offers(matching.to_need(need, on), k=10)
-    return [
-        {
-            "donation": inputs.donations[s.id],
-            "km": s.km,
-            "mode": str(s.mode),
-            "days": s.transit_days,
-        }
-        for s in ranked
-    ]
-
-
 @bp.route("/needs/<int:need_id>/allocate", methods=["GET", "POST"])
 @permission_required(Permission.ALLOCATION_APPROVE)
 def allocate(need_id: int) -> ResponseReturnValue:
     """Allocate by hand, with the matcher's suggestions beside the form."""
     need = db.get_or_404(Need, need_id)
-    suggestions = _suggestions(need) if need.remaining(today()) > 0 else []
+    placed = need.lat is not None and need.lon is not None
+    suggestions = suggest_donations(db.session(), need, today())
     form = ManualAllocationForm()
     form.donation_id.choices = as_choices(
         (
-            s["donation"].id,
-            f"#{s['donation'].id} {s['donation'].organisation.name} · "
-            f"{s['donation'].remaining:,} · {s['km']:,} km {s['mode']}",
+            s.record.id,
+            f"#{s.record.id} {s.record.organisation.name} · "
+            f"{s.record.remaining:,} · {s.km:,} km {_(s.mode)}",
         )
         for s in suggestions
     )
+    if not form.is_submitted():
+        form.donation_id.data = request.args.get("donation")
     if form.validate_on_submit():
         donation = db.session.get(Donation, int(form.donation_id.data))
         if donation is None:
@@ -180,5 +154,10 @@ def allocate(need_id: int) -> ResponseReturnValue:
             flash(_("The allocation is made and accepted."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
     return render_template(
-        "coordination/allocate.html", need=need, form=form, suggestions=suggestions, today=today()
+        "coordination/allocate.html",
+        need=need,
+        form=form,
+        suggestions=suggestions,
+        placed=placed,
+        today=today(),
     )

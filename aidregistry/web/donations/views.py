@@ -14,8 +14,10 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from aidregistry.extensions import db
 from aidregistry.models import Donation, DonationStatus, Organisation, VerificationState
-from aidregistry.permissions import Permission, can_edit, permission_required
+from aidregistry.models.base import today
+from aidregistry.permissions import Permission, can, can_edit, permission_required
 from aidregistry.services import records
+from aidregistry.services.suggestions import Suggested, suggest_needs
 from aidregistry.web.choices import item_choices, standard_choices, standards_by_item
 from aidregistry.web.donations.forms import DonationForm, WithdrawForm
 from aidregistry.web.forms import as_choices, commit_or_refuse, resolve_place, version_of
@@ -74,8 +76,26 @@ def _visible_donation(donation_id: int) -> Donation:
 
 @bp.get("/<int:donation_id>")
 def detail(donation_id: int) -> ResponseReturnValue:
-    """One donation, its certificates, source and history."""
-    return render_template("donations/detail.html", donation=_visible_donation(donation_id))
+    """One donation, its certificates, source and history; for coordinators, the open needs
+    it could serve."""
+    donation = _visible_donation(donation_id)
+    return render_template(
+        "donations/detail.html",
+        donation=donation,
+        suggested_needs=_suggested_needs(donation),
+        today=today(),
+    )
+
+
+def _suggested_needs(donation: Donation) -> list[Suggested] | None:
+    """None where suggestions do not apply (not a coordinator, not a matchable donation)."""
+    matchable = (
+        donation.status is DonationStatus.AVAILABLE
+        and donation.organisation.state is VerificationState.VERIFIED
+    )
+    if not (matchable and can(Permission.ALLOCATION_APPROVE)):
+        return None
+    return suggest_needs(db.session(), donation, today())
 
 
 def _prepare(form: DonationForm) -> None:
