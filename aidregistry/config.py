@@ -127,6 +127,13 @@ SETTINGS: tuple[Setting, ...] = (
         "int",
         help="notices waiting to be sent, at most; more are dropped and logged",
     ),
+    Setting(
+        "MATCH_WEB_MAX_RECORDS",
+        "AIDREGISTRY_MATCH_WEB_MAX_RECORDS",
+        50_000,
+        "int",
+        help="donations plus needs a matcher run started from the site may cover, at most",
+    ),
     Setting("SMTP_HOST", "AIDREGISTRY_SMTP_HOST", None, help="SMTP server for outgoing mail"),
     Setting("SMTP_PORT", "AIDREGISTRY_SMTP_PORT", 587, "int", help="SMTP port"),
     Setting("SMTP_USER", "AIDREGISTRY_SMTP_USER", None, help="SMTP user name, if it needs one"),

@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from aidregistry.domain import matching as dm
@@ -208,6 +208,17 @@ class Inputs:
 def placed(record: Donation | Need) -> bool:
     """Whether the record's place has coordinates (the matcher cannot route it otherwise)."""
     return record.lat is not None and record.lon is not None
+
+
+def scope_size(session: Session, scope: Scope, on: date) -> tuple[int, int]:
+    """How many donations and needs a run of ``scope`` on ``on`` would read (two counts)."""
+    donations = _donations(scope).with_only_columns(func.count(Donation.id))
+    needs = select(func.count(Need.id)).join(Organisation).where(*open_needs(on))
+    if scope.item_code:
+        needs = needs.where(Need.item_code == scope.item_code)
+    if scope.country:
+        needs = needs.where(Organisation.country == scope.country)
+    return int(session.scalar(donations) or 0), int(session.scalar(needs) or 0)
 
 
 def read_inputs(session: Session, scope: Scope, on: date) -> Inputs:

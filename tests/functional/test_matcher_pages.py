@@ -34,10 +34,10 @@ def staff(client: FlaskClient, db_session: Any) -> User:
     return user
 
 
-def run_matcher(client: FlaskClient) -> tuple[int, str]:
-    """Run the matcher on everything as of today; the run's id and its page."""
+def run_matcher(client: FlaskClient, item_code: str = "") -> tuple[int, str]:
+    """Run the matcher (every item, or one) as of today; the run's id and its page."""
     response = client.post(
-        "/coordination/match", data={"item_code": "", "country": "", "run_date": today()}
+        "/coordination/match", data={"item_code": item_code, "country": "", "run_date": today()}
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     location = response.headers["Location"]
@@ -247,3 +247,23 @@ def test_donation_pages_show_no_suggestions_to_others(
     db_session.commit()
     html = client.get(f"/donations/{donation.id}").get_data(as_text=True)
     assert "Needs it could serve, cheapest transport first" not in html
+
+
+def test_a_run_too_big_for_a_page_is_refused_with_what_to_do(
+    client: FlaskClient, db_session: Any, staff: User, app: Any
+) -> None:
+    app.config["AIDREGISTRY_MATCH_WEB_MAX_RECORDS"] = 2
+    DonationFactory(quantity=100)
+    DonationFactory(quantity=100, item_code="GLOVE_EXAM", standard_code=None)
+    NeedFactory(quantity=100)
+    db_session.commit()
+    response = client.post(
+        "/coordination/match", data={"item_code": "", "country": "", "run_date": today()}
+    )
+    assert response.headers["Location"].endswith("/coordination/match")
+    html = client.get("/coordination/match").get_data(as_text=True)
+    assert "This run would cover 3 donations and needs together, more than the 2" in html
+    assert "aidregistry match --dry-run" in html
+    assert db_session.scalar(select(func.count()).select_from(MatchRun)) == 0
+    _, page = run_matcher(client, "MASK_SURG")  # one item: 1 donation and 1 need
+    assert "1 donation and 1 need considered" in page

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -34,6 +36,8 @@ def match() -> ResponseReturnValue:
         scope = matching.Scope(
             form.item_code.data or None, (form.country.data or "").upper() or None
         )
+        if _too_big_for_a_page(scope, form.run_date.data):
+            return redirect(url_for("coordination.match"))
         run = matching.propose(db.session(), current_user, scope, form.run_date.data)
         db.session.commit()
         return redirect(url_for("coordination.run", run_id=run.id))
@@ -76,6 +80,26 @@ def decide(run_id: int) -> ResponseReturnValue:
     db.session.commit()
     _report(form.action.data, done, problems)
     return redirect(url_for("coordination.run", run_id=run_id))
+
+
+def _too_big_for_a_page(scope: matching.Scope, on: date) -> bool:
+    """Refuse, with what to do instead, a run that would outlast the request."""
+    donations, needs = matching.scope_size(db.session(), scope, on)
+    limit = int(current_app.config.get("AIDREGISTRY_MATCH_WEB_MAX_RECORDS") or 50_000)
+    if donations + needs <= limit:
+        return False
+    flash(
+        _(
+            "This run would cover %(records)s donations and needs together, more than the "
+            "%(limit)s a run from this page may cover before the page stops waiting. Narrow it "
+            "to one item or one country, or run “aidregistry match --dry-run” on the server: "
+            "its proposals appear here when it finishes.",
+            records=f"{donations + needs:,}",
+            limit=f"{limit:,}",
+        ),
+        "warning",
+    )
+    return True
 
 
 def _apply(ids: list[int], run_id: int, form: DecideForm) -> tuple[int, list[str]]:
