@@ -1,12 +1,14 @@
 """``aidregistry-solve``: read a JSON instance on stdin, write the optimal allocation as JSON.
 
-Exit codes: 0 on success, 2 for a malformed instance (with a one-line message on stderr).
+Exit codes: 0 on success, 2 for a malformed instance (with a one-line message on stderr), 1
+when the reader closed the output early.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -54,6 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             offers, needs, standards, equivalences, policy, result.allocations, result.certificate
         )
         doc["check"] = {"ok": report.ok, "problems": list(report.problems), "gap": report.gap}
-    json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
+    try:
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): end quietly, as other filters do, without a
+        # second error when Python flushes stdout on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0

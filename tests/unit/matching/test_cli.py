@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +98,22 @@ def test_certificate_can_be_left_out(monkeypatch, capsys) -> None:
     code, out, _ = run(monkeypatch, capsys, EXAMPLE.read_text(), "--no-certificate")
     assert code == 0
     assert "certificate" not in json.loads(out)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`aidregistry-solve < instance.json | head -c 100`: the pipe closes mid-output."""
+    doc = example()
+    for side in ("offers", "needs"):  # an answer far larger than a pipe's buffer
+        doc[side] = [{**r, "id": f"{r['id']}-{k}"} for k in range(400) for r in doc[side]]
+    instance = tmp_path / "instance.json"
+    instance.write_text(json.dumps(doc))
+    command = [sys.executable, "-m", "aidregistry.domain.matching"]
+    with instance.open("rb") as stdin:
+        solver = subprocess.Popen(
+            command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert solver.stdout is not None
+        assert len(solver.stdout.read(100)) == 100
+        solver.stdout.close()  # the reader goes away before the rest is written
+        _, err = solver.communicate(timeout=120)
+    assert (solver.returncode, err) == (1, b"")
