@@ -109,7 +109,7 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     instance.write_text(json.dumps(doc))
     command = [sys.executable, "-m", "aidregistry.domain.matching"]
     with instance.open("rb") as stdin:
-        solver = subprocess.Popen(
+        solver = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         assert solver.stdout is not None
