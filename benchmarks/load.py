@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.map import ITEMS, _record, cities, organisations  # noqa: E402
+from benchmarks.map import ITEMS, _record, registry_organisations  # noqa: E402
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/aidregistry_load"
 KEY = secrets.token_urlsafe(48)  # one per run: the fill and gunicorn share it
@@ -113,9 +113,8 @@ def fill(url: str, workdir: Path, seed: int = 7) -> None:
     with app.app_context():
         Base.metadata.create_all(db.engine)
         load_catalogue(db.session)
-        places = cities(Path(app.config["AIDREGISTRY_GAZETTEER_PATH"]), 3000)
-        donors = organisations(rng, places[:800], 2000, "donor", 1)
-        recipients = organisations(rng, places, 5000, "recipient", 2001)
+        donors, recipients = registry_organisations(
+            rng, Path(app.config["AIDREGISTRY_GAZETTEER_PATH"]))
         db.session.execute(insert(Organisation), donors + recipients)
         now, day0 = datetime.now(UTC), date(2020, 2, 1)
         later = now.date() + timedelta(days=30)

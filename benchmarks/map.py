@@ -93,6 +93,14 @@ def organisations(rng: random.Random, places: list[tuple[float, float, str]], co
     return rows
 
 
+def registry_organisations(rng: random.Random, gazetteer: Path
+                           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """2,000 donors at the 800 most populous places, 5,000 recipients at the first 3,000."""
+    places = cities(gazetteer, 3000)
+    return (organisations(rng, places[:800], 2000, "donor", 1),
+            organisations(rng, places, 5000, "recipient", 2001))
+
+
 def fill(app: Any, size: int, seed: int = 42) -> None:
     """Bulk-insert ``size`` public allocations and everything they hang on."""
     from sqlalchemy import insert

@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.map import cities, organisations  # noqa: E402
+from benchmarks.map import registry_organisations  # noqa: E402
 
 PASSWORD = "a long enough passphrase 2020"  # noqa: S105 - the benchmark database's own account
 CERT_FIELDS = {"NMPA": "cert_nmpa", "FDA_EUA": "cert_fda_eua", "FDA_510K": "cert_fda_510k",
@@ -95,9 +95,8 @@ def fill(app: Any, size: int, seed: int = 11) -> None:
         Base.metadata.drop_all(db.engine)
         Base.metadata.create_all(db.engine)
         load_catalogue(db.session)
-        places = cities(Path(app.config["AIDREGISTRY_GAZETTEER_PATH"]), 3000)
-        donors = organisations(rng, places[:800], 2000, "donor", 1)
-        recipients = organisations(rng, places, 5000, "recipient", 2001)
+        donors, recipients = registry_organisations(
+            rng, Path(app.config["AIDREGISTRY_GAZETTEER_PATH"]))
         db.session.execute(insert(Organisation), donors + recipients)
         donations = [_donation(k + 1, rng.choice(donors), rng.choice(standards), rng, today, now)
                      for k in range(size)]

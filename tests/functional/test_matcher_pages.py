@@ -97,14 +97,20 @@ def test_accepting_a_selected_proposal_holds_it_and_is_audited(
     assert event.actor_id == staff.id
 
 
-def test_a_rejection_needs_its_reason_and_other_needs_words(
-    client: FlaskClient, db_session: Any, staff: User
-) -> None:
+def one_proposal(client: FlaskClient, db_session: Any) -> tuple[int, Allocation]:
+    """A donation and a need that match, and the run that proposes the one allocation."""
     DonationFactory(quantity=100)
     NeedFactory(quantity=100)
     db_session.commit()
     run_id, _ = run_matcher(client)
     (proposal,) = proposals_of(db_session, run_id)
+    return run_id, proposal
+
+
+def test_a_rejection_needs_its_reason_and_other_needs_words(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    run_id, proposal = one_proposal(client, db_session)
     html = decide(client, run_id, selected=[proposal.id], action="reject", reason_code="other")
     assert "Say what the other reason is." in html
     db_session.expire_all()
@@ -125,13 +131,10 @@ def test_a_rejection_needs_its_reason_and_other_needs_words(
 def test_nothing_selected_decides_nothing(
     client: FlaskClient, db_session: Any, staff: User
 ) -> None:
-    DonationFactory(quantity=100)
-    NeedFactory(quantity=100)
-    db_session.commit()
-    run_id, _ = run_matcher(client)
+    run_id, proposal = one_proposal(client, db_session)
     assert "Select at least one proposal." in decide(client, run_id, action="accept")
     db_session.expire_all()
-    assert [a.status for a in proposals_of(db_session, run_id)] == [AllocationStatus.PROPOSED]
+    assert db_session.get(Allocation, proposal.id).status is AllocationStatus.PROPOSED
 
 
 def test_accepting_all_reports_what_was_taken_since_the_run(
