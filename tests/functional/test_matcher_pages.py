@@ -270,3 +270,14 @@ def test_a_run_too_big_for_a_page_is_refused_with_what_to_do(
     assert db_session.scalar(select(func.count()).select_from(MatchRun)) == 0
     _, page = run_matcher(client, "MASK_SURG")  # one item: 1 donation and 1 need
     assert "1 donation and 1 need considered" in page
+
+
+def test_a_run_with_nothing_in_scope_says_so(
+    client: FlaskClient, db_session: Any, staff: User
+) -> None:
+    NeedFactory(quantity=100)
+    db_session.commit()
+    _, html = run_matcher(client)
+    assert "0 donations and 1 need considered" in html
+    assert f"no donation is available in this scope on {today().isoformat()}" in html
+    assert "see why below" not in html
