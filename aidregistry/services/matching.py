@@ -86,16 +86,19 @@ def _donations(scope: Scope) -> Select[Any]:
     return query.where(Donation.item_code == scope.item_code) if scope.item_code else query
 
 
-def _needs(scope: Scope, on: date) -> Select[Any]:
-    query = (
-        select(Need)
-        .join(Organisation)
-        .where(*open_needs(on))
-        .options(selectinload(Need.accepted_standards), selectinload(Need.organisation))
-    )
+def _needs_in(scope: Scope, on: date) -> Select[Any]:
+    query = select(Need).join(Organisation).where(*open_needs(on))
+    if scope.item_code:
+        query = query.where(Need.item_code == scope.item_code)
     if scope.country:
         query = query.where(Organisation.country == scope.country)
     return query
+
+
+def _needs(scope: Scope, on: date) -> Select[Any]:
+    return _needs_in(scope, on).options(
+        selectinload(Need.accepted_standards), selectinload(Need.organisation)
+    )
 
 
 # What the solver reads of a donation, for reading many without building ORM objects.
@@ -213,22 +216,14 @@ def placed(record: Donation | Need) -> bool:
 def scope_size(session: Session, scope: Scope, on: date) -> tuple[int, int]:
     """How many donations and needs a run of ``scope`` on ``on`` would read (two counts)."""
     donations = _donations(scope).with_only_columns(func.count(Donation.id))
-    needs = select(func.count(Need.id)).join(Organisation).where(*open_needs(on))
-    if scope.item_code:
-        needs = needs.where(Need.item_code == scope.item_code)
-    if scope.country:
-        needs = needs.where(Organisation.country == scope.country)
+    needs = _needs_in(scope, on).with_only_columns(func.count(Need.id))
     return int(session.scalar(donations) or 0), int(session.scalar(needs) or 0)
 
 
 def read_inputs(session: Session, scope: Scope, on: date) -> Inputs:
     """The available donations and open needs in ``scope`` on ``on``."""
     all_donations = list(session.scalars(_donations(scope)))
-    all_needs = [
-        n
-        for n in session.scalars(_needs(scope, on))
-        if not scope.item_code or n.item_code == scope.item_code
-    ]
+    all_needs = list(session.scalars(_needs(scope, on)))
     donations = {str(d.id): d for d in all_donations if placed(d)}
     needs = {str(n.id): n for n in all_needs if placed(n)}
     return Inputs(

@@ -85,7 +85,7 @@ def decide(run_id: int) -> ResponseReturnValue:
 def _too_big_for_a_page(scope: matching.Scope, on: date) -> bool:
     """Refuse, with what to do instead, a run that would outlast the request."""
     donations, needs = matching.scope_size(db.session(), scope, on)
-    limit = int(current_app.config.get("AIDREGISTRY_MATCH_WEB_MAX_RECORDS") or 50_000)
+    limit = current_app.config["AIDREGISTRY_MATCH_WEB_MAX_RECORDS"]
     if donations + needs <= limit:
         return False
     flash(
@@ -149,7 +149,7 @@ def _report(action: str, done: int, problems: list[str]) -> None:
 def allocate(need_id: int) -> ResponseReturnValue:
     """Allocate by hand, with the matcher's suggestions beside the form."""
     need = db.get_or_404(Need, need_id)
-    placed = need.lat is not None and need.lon is not None
+    placed = matching.placed(need)
     suggestions = suggest_donations(db.session(), need, today())
     form = ManualAllocationForm()
     form.donation_id.choices = as_choices(
