@@ -6,11 +6,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from aidregistry.models import ApiScope, AuditEvent, Donation, DonationStatus, Need, NeedStatus
 from tests.api.conftest import bearer, token_for
-from tests.factories import DonationFactory, NeedFactory
+from tests.factories import DonationFactory, NeedFactory, OrganisationFactory
 
 TODAY = datetime.now(UTC).date()
 
@@ -169,3 +170,15 @@ def test_need_edit_close_and_reconfirm(client: FlaskClient, recipient: Any,
     assert closed.status_code == 200
     assert closed.json["closed_quantity"] == 5000
     assert db_session.get(Need, need.id).status is NeedStatus.CLOSED
+
+
+@pytest.mark.parametrize("field", ["organisation_id", "allocated", "status", "id", "state"])
+def test_a_body_naming_a_protected_field_is_refused(client: FlaskClient, donor_token: str,
+                                                    db_session: Any, field: str) -> None:
+    other = OrganisationFactory()
+    value: Any = "withdrawn" if field == "status" else "verified" if field == "state" \
+        else other.id if field == "organisation_id" else 1
+    response = post(client, "/donations", donation_body(**{field: value}), donor_token)
+    assert response.status_code == 422, response.json
+    assert field in [error["field"] for error in response.json["errors"]]
+    assert db_session.query(Donation).count() == 0
