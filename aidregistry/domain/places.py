@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, get_args, runtime_checkable
 
-PlaceSource = Literal["geonames", "nominatim", "manual"]
+PlaceSource = Literal["geonames", "divisions", "airports", "nominatim", "manual"]
 PLACE_SOURCES: tuple[PlaceSource, ...] = get_args(PlaceSource)
 
 LATITUDE_RANGE = (-90.0, 90.0)

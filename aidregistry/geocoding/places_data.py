@@ -44,12 +44,25 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "AE": ("UAE",),
 }
 
-# Postal abbreviations for regions whose GeoNames admin1 codes are numbers, mapped to those
-# codes. (US admin1 codes already are the postal codes "NJ", "CT", ...)
+# Abbreviations of regions, mapped to their GeoNames admin1 codes: postal abbreviations where
+# those codes are numbers (US admin1 codes already are the postal codes "NJ", "CT", ...), and
+# the abbreviations of newspaper style, which writers put after a city ("Portland, Ore."): the
+# Associated Press Stylebook's for US states, The Canadian Press Stylebook's for provinces.
+# Initials with full stops ("N.J.", "B.C.") are joined before lookup (`text.prepare`).
 REGION_ABBREVIATIONS: dict[str, dict[str, str]] = {
+    "US": {
+        "Ala.": "AL", "Ariz.": "AZ", "Ark.": "AR", "Calif.": "CA", "Colo.": "CO", "Conn.": "CT",
+        "Del.": "DE", "Fla.": "FL", "Ga.": "GA", "Ill.": "IL", "Ind.": "IN", "Kan.": "KS",
+        "Ky.": "KY", "La.": "LA", "Md.": "MD", "Mass.": "MA", "Mich.": "MI", "Minn.": "MN",
+        "Miss.": "MS", "Mo.": "MO", "Mont.": "MT", "Neb.": "NE", "Nev.": "NV", "Okla.": "OK",
+        "Ore.": "OR", "Pa.": "PA", "Tenn.": "TN", "Vt.": "VT", "Va.": "VA", "Wash.": "WA",
+        "W.Va.": "WV", "Wis.": "WI", "Wyo.": "WY",
+    },
     "CA": {
         "AB": "01", "BC": "02", "MB": "03", "NB": "04", "NL": "05", "NS": "07", "ON": "08",
         "PE": "09", "QC": "10", "SK": "11", "YT": "12", "NT": "13", "NU": "14",
+        "Alta.": "01", "Man.": "03", "Nfld.": "05", "Ont.": "08", "PEI": "09", "Que.": "10",
+        "Qué.": "10", "Sask.": "11",
     },
     "AU": {"ACT": "01", "NSW": "02", "NT": "03", "QLD": "04", "SA": "05", "TAS": "06",
            "VIC": "07", "WA": "08"},

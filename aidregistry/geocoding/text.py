@@ -20,6 +20,14 @@ _APOSTROPHES = re.compile(r"['’ʼ‘`´]")
 _NON_WORD = re.compile(r"[\W_]+")
 _PARENTHESES = re.compile(r"[(\[（][^)\]）]*[)\]）]")
 _CITY_PREFIX = re.compile(r"^(city|town|village|municipality) of ")
+# "N.J.", "D.C.", "U.S.A.": initials with full stops, which would otherwise split into letters.
+_INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+# CJK punctuation that NFKC leaves alone: the enumeration comma, full stops and brackets.
+_CJK_PUNCTUATION = str.maketrans(
+    {"、": ",", "。": " ", "【": "(", "】": ")", "《": " ", "》": " ", "「": " ", "」": " ",
+     "〔": "(", "〕": ")", "·": " ", "・": " "}
+)  # fmt: skip
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ADMIN_SUFFIX = re.compile(r" (county|city|municipality|township|prefecture)$")
 
 
@@ -32,6 +40,22 @@ def normalise(text: str) -> str:
     # An apostrophe joins ("Huai'an" is also spelled "Huaian"); other punctuation separates.
     folded = _APOSTROPHES.sub("", folded)
     return _NON_WORD.sub(" ", folded).strip()
+
+
+def prepare(query: str) -> str:
+    """The query as typed, with full-width forms and CJK punctuation made ASCII, initials joined.
+
+    "Ｎｅｗａｒｋ，Ｎ.Ｊ." -> "Newark,NJ"; "杭州市（余杭区）" -> "杭州市(余杭区)";
+    "Washington, D.C." -> "Washington, DC". Case is kept: an upper-case IATA code ("BRA") reads
+    differently from a word ("Bra").
+    """
+    text = unicodedata.normalize("NFKC", query).translate(_CJK_PUNCTUATION)
+    return _INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text holds Chinese characters (a Chinese address or place name)."""
+    return _CJK.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)

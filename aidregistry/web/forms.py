@@ -149,11 +149,15 @@ def _choose(form: Any, candidates: list[Place]) -> Place | None:
 
 
 def _ambiguous(candidates: list[Place]) -> bool:
-    """Two or more candidates of similar size: the person must choose."""
+    """Two or more candidates of similar size, or of no known size: the person must choose.
+
+    Districts and airports carry no population: two of them ("朝阳区" in Beijing and in
+    Changchun; the three airports of Milan) are as alike as two towns of one size.
+    """
     if len(candidates) < 2:
         return False
     first, second = candidates[0].population, candidates[1].population
-    return second * 5 > first
+    return first == 0 or second * 5 > first
 
 
 class VersionForm(FlaskForm):
@@ -190,8 +194,9 @@ class Done(Generic[T]):
     value: T
 
 
-def commit_or_refuse(action: Callable[[], T], form: Any = None,
-                     show: Callable[[Any], None] | None = None) -> Done[T] | None:
+def commit_or_refuse(
+    action: Callable[[], T], form: Any = None, show: Callable[[Any], None] | None = None
+) -> Done[T] | None:
     """Run one service call in the request's transaction and end the transaction.
 
     When the service refuses (ServiceError), roll back, show its message — by ``show``, or on
