@@ -86,7 +86,10 @@ class PlaceMixin:
     place = StringField(
         _l("Place"),
         validators=[DataRequired(_l("Enter a place.")), Length(max=200)],
-        description=_l("A city and its country or state, e.g. Ningbo, China or Newark, NJ"),
+        description=_l(
+            "A city with its country or state, a Chinese address or an airport, e.g. "
+            "Newark, NJ; 浙江省杭州市余杭区; PVG"
+        ),
     )
     lat = FloatField(
         _l("Latitude"),

@@ -22,7 +22,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from aidregistry.models.shipment import REFERENCE_LENGTH
 from aidregistry.services.shipments import MAX_WEIGHT_KG
@@ -53,6 +60,13 @@ def _reference(label: Any, description: Any = None) -> StringField:
 
 class PlaceForm(PlaceMixin, Form):
     """One end of a leg: the shared place fields, without a CSRF token of their own."""
+
+    # Legs run between hubs: the hint names airports first.
+    place = StringField(
+        _l("Place"),
+        validators=[DataRequired(_l("Enter a place.")), Length(max=200)],
+        description=_l("An airport by its code or name, or a city, e.g. PVG, Liège Airport, Rome"),
+    )
 
 
 def _after(departure_field: str) -> Any:
