@@ -54,6 +54,12 @@ def codes_in(db: sqlite3.Connection, text: str) -> list[str]:
     return [w for w in _CODE.findall(text) if db.execute(sql, (w, w)).fetchone() is not None]
 
 
+def by_code(db: sqlite3.Connection, code: str) -> list[Airport]:
+    """The airports whose IATA or ICAO code this is (upper case), larger first."""
+    rows = db.execute(_SELECT + "WHERE a.iata = ? OR a.icao = ?", (code, code))
+    return sorted((Airport._make(r) for r in rows), key=lambda a: a.rank, reverse=True)
+
+
 def by_words(db: sqlite3.Connection, text: str) -> list[Airport]:
     """Airports of which every significant word of the text is a token, best first."""
     words = [w for w in dict.fromkeys(normalise(text).split()) if w not in AIRPORT_WORDS]

@@ -36,9 +36,17 @@ from aidregistry.geocoding.index_build import (
     ensure_index,
 )
 from aidregistry.geocoding.rows import BY_NAME, IN_BOX, Row, to_place
-from aidregistry.geocoding.text import QueryReading, has_cjk, name_variants, prepare, readings
+from aidregistry.geocoding.text import (
+    QueryReading,
+    has_cjk,
+    name_variants,
+    normalise,
+    prepare,
+    readings,
+)
 
 _KM_PER_DEGREE = 111.2
+CITY_SIZE = 100_000  # a town this size named like an IATA code is offered beside the airport
 # Widening reverse-lookup windows, in degrees of latitude (about 28, 111, 445, 1780 km).
 _WINDOWS = (0.25, 1.0, 4.0, 16.0)
 
@@ -93,7 +101,10 @@ class OfflineGazetteer:
                 found = special_places.airport_places(db, text, self._divisions()) or found
             if found:
                 return found[:limit]
-        if airports.codes_in(db, text) or airports.names_an_airport(text):
+        codes = airports.codes_in(db, text)
+        if codes == [text.strip()]:
+            return self._code_alone(codes[0], country_hint)[:limit]
+        if codes or airports.names_an_airport(text):
             found = special_places.airport_places(db, text)
             if found:
                 return found[:limit]
@@ -101,6 +112,23 @@ class OfflineGazetteer:
             self._cities(text, country_hint, limit)
             or special_places.airport_places(db, text)[:limit]
         )
+
+    def _code_alone(self, code: str, country_hint: str | None) -> list[Place]:
+        """The airports with this code, and the towns whose name it also is.
+
+        "ULM" is New Ulm's airport and Ulm; "LIMA" an airfield's ICAO code and Lima. A town comes
+        before the airports for a 4-letter code (ICAO codes are rarely typed); for a 3-letter one
+        (an IATA code is what people type) it comes after them, and only a city or a town in the
+        hinted country: "MAD" is Madrid's airport, not also the village of Mád. The form then
+        asks which.
+        """
+        found = special_places.airport_places(self._db(), code, by_code=True)
+        named = self._cities(code, country_hint, 5)
+        towns = [p for p in named if normalise(p.name) == normalise(code)]
+        if len(code) == 4:
+            return towns + found
+        hint = (country_hint or "").strip().upper()
+        return found + [p for p in towns if p.population >= CITY_SIZE or p.country_code == hint]
 
     def _divisions(self) -> Divisions:
         # Loaded once per gazetteer on the first Chinese query (a few thousand rows); a race

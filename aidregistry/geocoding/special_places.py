@@ -104,13 +104,17 @@ def names_an_airport_cjk(text: str) -> bool:
 
 
 def airport_places(
-    db: sqlite3.Connection, text: str, divisions: Divisions | None = None
+    db: sqlite3.Connection, text: str, divisions: Divisions | None = None, *, by_code: bool = False
 ) -> list[Place]:
-    """Airports the text names by code or by name; Chinese names need `divisions`."""
+    """Airports the text names by name (or only by code); Chinese names need `divisions`."""
     stem = AIRPORT_SUFFIX.sub("", text.strip())
-    if stem != text.strip() and divisions is not None:
-        return [_airport_place(db, a) for a in _chinese_airports(db, divisions, stem)]
-    return [_airport_place(db, a) for a in airports.by_words(db, text)]
+    if by_code:
+        found = airports.by_code(db, text.strip())
+    elif stem != text.strip() and divisions is not None:
+        found = _chinese_airports(db, divisions, stem)
+    else:
+        found = airports.by_words(db, text)
+    return [_airport_place(db, a) for a in found]
 
 
 def _chinese_airports(

@@ -159,3 +159,12 @@ def test_newspaper_style_region_abbreviations(
     gazetteer: OfflineGazetteer, query: str, admin1: str
 ) -> None:
     assert gazetteer.search(query)[0].admin1 == admin1
+
+
+def test_a_code_that_is_also_a_town(gazetteer: OfflineGazetteer) -> None:
+    ulm = gazetteer.search("ULM")  # New Ulm's airport, and Ulm (a city): the form asks
+    assert ulm[0].source == "airports"
+    assert "Ulm" in [p.name for p in ulm]
+    assert [p.source for p in gazetteer.search("MAD")] == ["airports"]  # not the village Mád
+    assert "Bra" in [p.name for p in gazetteer.search("BRA", country_hint="IT")]
+    assert gazetteer.search("LIMA")[0].name == "Lima"  # an ICAO code comes after the city
