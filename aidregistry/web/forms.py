@@ -80,16 +80,23 @@ def quantity_validators() -> list[Any]:
     ]
 
 
+def place_field(description: Any) -> StringField:
+    """The typed place, with a hint of what it may be."""
+    return StringField(
+        _l("Place"),
+        validators=[DataRequired(_l("Enter a place.")), Length(max=200)],
+        description=description,
+    )
+
+
 class PlaceMixin:
     """A typed place, optional coordinates, and a choice among candidates."""
 
-    place = StringField(
-        _l("Place"),
-        validators=[DataRequired(_l("Enter a place.")), Length(max=200)],
-        description=_l(
+    place = place_field(
+        _l(
             "A city with its country or state, a Chinese address or an airport, e.g. "
             "Newark, NJ; 浙江省杭州市余杭区; PVG"
-        ),
+        )
     )
     lat = FloatField(
         _l("Latitude"),

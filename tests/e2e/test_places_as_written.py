@@ -10,9 +10,9 @@ import pytest
 
 from aidregistry.extensions import db
 from aidregistry.models import OrgRole
-from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import LiveServer, shot
-from tests.e2e.test_shipments_flow import make_world
+from tests.e2e.test_places import fill_donation
+from tests.e2e.test_shipments_flow import make_world, sign_in
 from tests.factories import coordinator, member
 
 pytestmark = pytest.mark.e2e
@@ -30,23 +30,9 @@ def zh_page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
 def donate_from(page: Any, base: str, place: str) -> None:
-    page.goto(f"{base}/donations/new")
-    page.select_option("#item_code", "MASK_SURG")
-    page.fill("#quantity", "20,000")
-    page.select_option("#standard_code", "YY0469")
-    page.fill("#cert_nmpa", "国械注准20203140000")
-    page.fill("#available_from", "2020-03-13")
+    fill_donation(page, base)
     page.fill("#place", place)
-    page.check("input[name=modes][value=air]")
     page.click("main button[type=submit]")
 
 
