@@ -41,13 +41,19 @@ def init_db_command() -> None:
     from flask_migrate import upgrade
 
     from aidregistry.services.catalogue import load_catalogue
+    from aidregistry.services.listings import load_lists
+    from aidregistry.services.verification import recheck
 
     upgrade()
     counts = load_catalogue(db.session())
+    lists = load_lists(db.session())
+    checked = recheck(db.session())
     db.session.commit()
     click.echo(
         f"Database ready; catalogue: {counts['items']} new items, "
-        f"{counts['standards']} new standards, {counts['equivalences']} new equivalences."
+        f"{counts['standards']} new standards, {counts['equivalences']} new equivalences; "
+        f"authorisation lists: {lists['lists']} new, {lists['entries']} entries shipped; "
+        f"{checked} certificates checked against them."
     )
     from aidregistry.geocode_cli import build_gazetteer
 
@@ -209,8 +215,10 @@ def register_commands(app: Flask) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
     from aidregistry.data_cli import import_group
+    from aidregistry.lists_cli import lists_group
 
     app.cli.add_command(import_group)
+    app.cli.add_command(lists_group)
     from aidregistry.backup_cli import BACKUP_COMMANDS
 
     for command in BACKUP_COMMANDS:

@@ -27,7 +27,9 @@ from aidregistry.extensions import db
 from aidregistry.models import Base
 
 PG_URL = os.environ.get("AIDREGISTRY_TEST_DATABASE_URL", "")
-CATALOGUE_TABLES = ("item_type", "standard", "certification_equivalence")
+CATALOGUE_TABLES = (
+    "item_type", "standard", "certification_equivalence", "authorisation_list", "listing_entry"
+)
 TEST_PASSWORD = "correct horse battery staple"
 # A fresh key per test run: no secret is written into the repository, even for tests.
 TEST_SECRET_KEY = secrets.token_urlsafe(48)
@@ -96,10 +98,12 @@ def _prepare_schema(url: str, gazetteer: Path, tmp: Path) -> None:
     app = create_app(base_config(url, gazetteer))
     with app.app_context():
         from aidregistry.services.catalogue import load_catalogue
+        from aidregistry.services.listings import load_lists
 
         Base.metadata.drop_all(db.engine)
         Base.metadata.create_all(db.engine)
         load_catalogue(db.session)
+        load_lists(db.session)
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

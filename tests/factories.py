@@ -11,6 +11,9 @@ from flask import current_app
 
 from aidregistry.extensions import db
 from aidregistry.models import (
+    Certificate,
+    CertificateScheme,
+    CertificateState,
     Donation,
     Need,
     Organisation,
@@ -72,13 +75,29 @@ class DonationFactory(Base):
     quantity = 20000
     allocated = 0
     standard_code = "YY0469"
-    cert_nmpa = "国械注准20203140000"
     place = "Shanghai"
     place_country = "CN"
     lat = 31.2222
     lon = 121.4581
     available_from = factory.LazyFunction(date.today)
     modes = "air"
+
+    @factory.post_generation
+    def certificates(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Certificates as (scheme, number) or (scheme, number, notified body) tuples, or
+        Certificate records; by default one NMPA registration, declared."""
+        specs = [("NMPA", "国械注准20203140000")] if extracted is None else extracted
+        for spec in specs:
+            if isinstance(spec, Certificate):
+                self.certificates.append(spec)
+                continue
+            scheme, number, *body = spec
+            self.certificates.append(Certificate(
+                scheme=CertificateScheme(scheme), number=number, declared_text=number,
+                notified_body=body[0] if body else None,
+                verification=kwargs.get("state", CertificateState.DECLARED)))
+        if create:
+            db.session.flush()
 
 
 class NeedFactory(Base):

@@ -1,5 +1,7 @@
 """SQLAlchemy 2 typed models; importing this package registers every table."""
 
+from aidregistry.domain.evidence.numbers import Scheme as CertificateScheme
+from aidregistry.domain.evidence.states import CertificateState
 from aidregistry.models.allocation import Allocation, MatchRun
 from aidregistry.models.api_token import ApiScope, ApiToken
 from aidregistry.models.audit import AppendOnlyError, AuditEvent
@@ -7,7 +9,6 @@ from aidregistry.models.base import Base
 from aidregistry.models.catalogue import CertificationEquivalence, ItemType, Standard
 from aidregistry.models.enums import (
     AllocationStatus,
-    CertificateKind,
     Confidence,
     DonationStatus,
     LocationPrecision,
@@ -19,7 +20,9 @@ from aidregistry.models.enums import (
     UserRole,
     VerificationState,
 )
+from aidregistry.models.evidence import Certificate, Manufacturer
 from aidregistry.models.geocode import GeocodeCacheEntry
+from aidregistry.models.listings import AuthorisationList, ListingEntry
 from aidregistry.models.organisation import Organisation, OrganisationIdentifier
 from aidregistry.models.records import MAX_QUANTITY, Donation, Need, need_standard
 from aidregistry.models.shipment import (
@@ -43,8 +46,11 @@ __all__ = [
     "ApiToken",
     "AppendOnlyError",
     "AuditEvent",
+    "AuthorisationList",
     "Base",
-    "CertificateKind",
+    "Certificate",
+    "CertificateScheme",
+    "CertificateState",
     "CertificationEquivalence",
     "Confidence",
     "CustomsState",
@@ -52,7 +58,9 @@ __all__ = [
     "DonationStatus",
     "GeocodeCacheEntry",
     "ItemType",
+    "ListingEntry",
     "LocationPrecision",
+    "Manufacturer",
     "MatchRun",
     "Mode",
     "Need",

@@ -48,6 +48,12 @@ class Standard(Base):
     required_certificates: Mapped[str] = mapped_column(
         String(100), default="", comment="semicolon-separated certificate kinds"
     )
+    ce_scope: Mapped[str] = mapped_column(
+        String(16),
+        default="",
+        server_default="",
+        comment="what a CE notified body must be designated for",
+    )
 
     item: Mapped[ItemType] = relationship(back_populates="standards")
 

@@ -119,16 +119,6 @@ class Mode(StrEnum):
     RAIL = "rail"
 
 
-class CertificateKind(StrEnum):
-    """Certificates that goods may carry."""
-
-    NMPA = "NMPA"
-    FDA_EUA = "FDA_EUA"
-    FDA_510K = "FDA_510K"
-    CE = "CE"
-    NIOSH = "NIOSH"
-
-
 class Confidence(StrEnum):
     """How well a sourced record is confirmed (demo and imported data)."""
 

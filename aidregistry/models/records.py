@@ -7,7 +7,6 @@ conditional UPDATE whose row count is checked (see services/allocations.py).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from aidregistry.models.base import Base, TimestampMixin, UTCDateTime
 from aidregistry.models.catalogue import ItemType, Standard
 from aidregistry.models.enums import Confidence, DonationStatus, NeedStatus
+from aidregistry.models.evidence import Certificate, Manufacturer
 from aidregistry.models.organisation import Organisation, enum_column
 
 MAX_QUANTITY = 10_000_000_000  # ten billion base units: more than any single lot on record
@@ -84,13 +84,10 @@ class Donation(PlaceMixin, SourcedMixin, TimestampMixin, Base):
     pack_size: Mapped[int | None] = mapped_column(Integer, comment="base units per pack")
     pack_label: Mapped[str | None] = mapped_column(String(32))
     standard_code: Mapped[str | None] = mapped_column(ForeignKey("standard.code"))
-    cert_nmpa: Mapped[str | None] = mapped_column(String(100), comment="NMPA registration number")
-    cert_fda_eua: Mapped[str | None] = mapped_column(String(100))
-    cert_fda_510k: Mapped[str | None] = mapped_column(String(100))
-    cert_ce: Mapped[str | None] = mapped_column(String(100))
-    cert_ce_notified_body: Mapped[str | None] = mapped_column(String(16))
-    cert_niosh: Mapped[str | None] = mapped_column(String(100), comment="NIOSH approval (TC-84A-…)")
-    manufacturer: Mapped[str | None] = mapped_column(String(200))
+    manufacturer: Mapped[str | None] = mapped_column(String(200), comment="the maker as typed")
+    manufacturer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("manufacturer.id"), index=True, comment="the maker it was matched to"
+    )
     lot: Mapped[str | None] = mapped_column(String(100))
     expires_on: Mapped[date | None] = mapped_column(Date)
     available_from: Mapped[date] = mapped_column(Date)
@@ -106,6 +103,10 @@ class Donation(PlaceMixin, SourcedMixin, TimestampMixin, Base):
     organisation: Mapped[Organisation] = relationship()
     item: Mapped[ItemType] = relationship()
     standard: Mapped[Standard | None] = relationship()
+    maker: Mapped[Manufacturer | None] = relationship()
+    certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="donation", cascade="all, delete-orphan", order_by="Certificate.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
 
@@ -117,29 +118,9 @@ class Donation(PlaceMixin, SourcedMixin, TimestampMixin, Base):
         return self.quantity - self.allocated
 
     @property
-    def certificate_kinds(self) -> frozenset[str]:
-        """The kinds of certificate this lot carries."""
-        return certificate_kinds(self)
-
-    @property
     def mode_set(self) -> frozenset[str]:
         """The transport modes the lot may travel by."""
         return frozenset(mode for mode in self.modes.split(",") if mode)
-
-
-def certificate_kinds(lot: Any) -> frozenset[str]:
-    """The kinds of certificate a lot carries, from its certificate fields (a Donation, or a
-    row with the same column names)."""
-    fields = {
-        "NMPA": lot.cert_nmpa,
-        "FDA_EUA": lot.cert_fda_eua,
-        "FDA_510K": lot.cert_fda_510k,
-        "NIOSH": lot.cert_niosh,
-    }
-    kinds = {kind for kind, value in fields.items() if value}
-    if lot.cert_ce and lot.cert_ce_notified_body:
-        kinds.add("CE")
-    return frozenset(kinds)
 
 
 need_standard = Table(

@@ -90,6 +90,7 @@ def _upsert_standard(session: Session, row: dict[str, str]) -> int:
         "name": row["name"],
         "jurisdiction": row["jurisdiction"],
         "required_certificates": row["required_certificates"],
+        "ce_scope": row.get("ce_scope", ""),
     }
     return _upsert(session, Standard, row["code"], values)
 

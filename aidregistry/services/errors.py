@@ -18,3 +18,12 @@ class NotAllowed(ServiceError):
 
 class Conflict(ServiceError):
     """The record changed since it was read (another person saved first)."""
+
+
+class FieldErrors(ServiceError):
+    """Several inputs refused at once, each with its message: ``errors`` are (field,
+    message) pairs; ``field`` and ``message`` are the first, for callers that show one."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__(errors[0][1], field=errors[0][0])
+        self.errors = errors

@@ -34,9 +34,9 @@ from aidregistry.models import (
     VerificationState,
 )
 from aidregistry.models import Standard as StandardRow
-from aidregistry.models.records import certificate_kinds
 from aidregistry.services.audit import record_event
 from aidregistry.services.catalogue import EU_MEMBERS, NOT_STATED_SUFFIX
+from aidregistry.services.verification import counted_by_donation
 
 Progress = Callable[[str], None]
 
@@ -107,12 +107,6 @@ OFFER_COLUMNS = (
     Donation.item_code,
     (Donation.quantity - Donation.allocated).label("remaining"),
     Donation.standard_code,
-    Donation.cert_nmpa,
-    Donation.cert_fda_eua,
-    Donation.cert_fda_510k,
-    Donation.cert_niosh,
-    Donation.cert_ce,
-    Donation.cert_ce_notified_body,
     Donation.lat,
     Donation.lon,
     Donation.available_from,
@@ -121,8 +115,9 @@ OFFER_COLUMNS = (
 )
 
 
-def to_offer(donation: Any) -> dm.Offer:
-    """A donation as the solver sees it: a Donation, or a row of :data:`OFFER_COLUMNS`."""
+def to_offer(donation: Any, certificates: frozenset[str]) -> dm.Offer:
+    """A donation as the solver sees it: a Donation, or a row of :data:`OFFER_COLUMNS`, with
+    the certificate schemes that stand on the planning date (services/verification.py)."""
     if donation.lat is None or donation.lon is None:
         raise ValueError(f"donation {donation.id} has no coordinates")
     return dm.Offer(
@@ -130,7 +125,7 @@ def to_offer(donation: Any) -> dm.Offer:
         item=donation.item_code,
         quantity=donation.remaining,
         standard=donation.standard_code or donation.item_code + NOT_STATED_SUFFIX,
-        certificates=certificate_kinds(donation),
+        certificates=certificates,
         lat=donation.lat,
         lon=donation.lon,
         available_from=donation.available_from,
@@ -226,10 +221,11 @@ def read_inputs(session: Session, scope: Scope, on: date) -> Inputs:
     all_needs = list(session.scalars(_needs(scope, on)))
     donations = {str(d.id): d for d in all_donations if placed(d)}
     needs = {str(n.id): n for n in all_needs if placed(n)}
+    counted = counted_by_donation(session, _donations(scope).with_only_columns(Donation.id), on)
     return Inputs(
         donations,
         needs,
-        [to_offer(d) for d in donations.values()],
+        [to_offer(d, counted.get(d.id, frozenset())) for d in donations.values()],
         [to_need(n, on) for n in needs.values()],
         [d for d in all_donations if not placed(d)],
         [n for n in all_needs if not placed(n)],

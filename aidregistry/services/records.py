@@ -6,7 +6,7 @@ who owns what, what is already allocated) live here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,7 +26,9 @@ from aidregistry.models import (
 )
 from aidregistry.models.base import today, utcnow
 from aidregistry.services.audit import record_event, snapshot
+from aidregistry.services.certificates import CertificateEntry, apply_certificates
 from aidregistry.services.errors import Conflict, NotAllowed, ServiceError
+from aidregistry.services.manufacturers import resolve_manufacturer
 
 NEED_LIFETIME = timedelta(days=30)
 DONATION_FIELDS = (
@@ -40,6 +42,7 @@ DONATION_FIELDS = (
     "available_from",
     "expires_on",
     "modes",
+    "manufacturer",
     "status",
 )
 NEED_FIELDS = (
@@ -89,7 +92,7 @@ class DonationInput:
     place_text: str
     available_from: date
     modes: frozenset[str]
-    certificates: dict[str, str | None] = field(default_factory=dict)
+    certificates: tuple[CertificateEntry, ...] = ()
     manufacturer: str | None = None
     lot: str | None = None
     expires_on: date | None = None
@@ -172,10 +175,20 @@ def _apply_donation(session: Session, donation: Donation, data: DonationInput) -
     donation.pack_size, donation.pack_label = data.quantity.pack_size, data.quantity.pack_label
     donation.available_from, donation.expires_on = data.available_from, data.expires_on
     donation.modes = ",".join(sorted(data.modes))
-    donation.manufacturer, donation.lot, donation.notes = data.manufacturer, data.lot, data.notes
-    for name in ("nmpa", "fda_eua", "fda_510k", "ce", "ce_notified_body", "niosh"):
-        setattr(donation, f"cert_{name}", (data.certificates.get(name) or "").strip() or None)
+    donation.lot, donation.notes = data.lot, data.notes
+    donation.manufacturer = (data.manufacturer or "").strip() or None
+    donation.maker = resolve_manufacturer(session, donation.manufacturer)
+    apply_certificates(session, donation, data.certificates)
     _apply_place(donation, data.place, data.place_text)
+
+
+def _donation_snapshot(donation: Donation) -> dict[str, Any]:
+    certificates = [
+        f"{c.scheme.value} {c.number or c.declared_text}"
+        + (f" ({c.notified_body})" if c.notified_body else "")
+        for c in donation.certificates
+    ]
+    return {**snapshot(donation, DONATION_FIELDS), "certificates": certificates}
 
 
 def apply_donation_input(session: Session, donation: Donation, data: DonationInput) -> None:
@@ -198,9 +211,7 @@ def record_donation(session: Session, actor: User, data: DonationInput) -> Donat
     _apply_donation(session, donation, data)
     session.add(donation)
     session.flush()
-    record_event(
-        session, actor, "donation.create", donation, after=snapshot(donation, DONATION_FIELDS)
-    )
+    record_event(session, actor, "donation.create", donation, after=_donation_snapshot(donation))
     return donation
 
 
@@ -215,16 +226,11 @@ def edit_donation(
             "This donation can no longer be edited: goods are allocated from it "
             "or it was withdrawn."
         )
-    before = snapshot(donation, DONATION_FIELDS)
+    before = _donation_snapshot(donation)
     _apply_donation(session, donation, data)
     session.flush()
     record_event(
-        session,
-        actor,
-        "donation.edit",
-        donation,
-        before=before,
-        after=snapshot(donation, DONATION_FIELDS),
+        session, actor, "donation.edit", donation, before=before, after=_donation_snapshot(donation)
     )
 
 

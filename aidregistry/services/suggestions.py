@@ -22,6 +22,7 @@ from aidregistry.domain import matching as dm
 from aidregistry.models import CertificationEquivalence, Donation, Need, Organisation, need_standard
 from aidregistry.services import matching
 from aidregistry.services.catalogue import NOT_STATED_SUFFIX
+from aidregistry.services.verification import counted_by_donation, counted_schemes_of
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,14 @@ def suggest_donations(session: Session, need: Need, on: date, k: int = 10) -> li
     codes = accepted | set(
         session.scalars(select(rule.offered_code).where(rule.requested_code.in_(accepted)))
     )
-    rows = session.execute(
+    query = (
         select(*matching.OFFER_COLUMNS)
         .join(Organisation)
         .where(*matching.available_donations(), *_placed_columns(Donation), _of_standards(codes))
     )
-    index = _suggestion_index(session, [matching.to_offer(r) for r in rows], [], on)
+    counted = counted_by_donation(session, query.with_only_columns(Donation.id), on)
+    offers = [matching.to_offer(r, counted.get(r.id, frozenset())) for r in session.execute(query)]
+    index = _suggestion_index(session, offers, [], on)
     return _suggested(session, Donation, index.best_offers(matching.to_need(need, on), k))
 
 
@@ -102,7 +105,7 @@ def suggest_needs(session: Session, donation: Donation, on: date, k: int = 10) -
     """
     if not matching.placed(donation) or donation.remaining <= 0:
         return []
-    offer = matching.to_offer(donation)
+    offer = matching.to_offer(donation, counted_schemes_of(donation, on))
     rule = CertificationEquivalence
     codes = {offer.standard} | set(
         session.scalars(select(rule.requested_code).where(rule.offered_code == offer.standard))

@@ -32,6 +32,11 @@ def register_blueprints(app: Flask) -> None:
     from aidregistry.web.shipments.views import bp as shipments
 
     app.register_blueprint(shipments)
+    from aidregistry.web.evidence import labels as _labels  # noqa: F401 - its template globals
+    from aidregistry.web.evidence import views as _evidence_views  # noqa: F401 - its routes
+    from aidregistry.web.evidence.blueprint import bp as evidence
+
+    app.register_blueprint(evidence)
     from aidregistry.web.health import bp as health
 
     app.register_blueprint(health)

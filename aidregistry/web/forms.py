@@ -187,6 +187,16 @@ def show_service_error(form: Any, exc: Any) -> None:
     from flask import flash
     from flask_babel import gettext
 
+    from aidregistry.services.errors import FieldErrors
+
+    if isinstance(exc, FieldErrors) and form is not None:
+        for field, message in exc.errors:
+            target = getattr(form, field, None)
+            if target is not None:
+                target.errors = [*target.errors, gettext(message)]
+            else:
+                flash(gettext(message), "danger")
+        return
     target = getattr(form, exc.field, None) if form is not None and exc.field else None
     if target is not None:
         target.errors = [*target.errors, gettext(exc.message)]

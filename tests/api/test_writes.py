@@ -19,7 +19,7 @@ TODAY = datetime.now(UTC).date()
 def donation_body(**changes: Any) -> dict[str, Any]:
     body = {"item_code": "MASK_SURG", "quantity": 5000, "standard_code": "YY0469",
             "place": "Shanghai", "available_from": TODAY.isoformat(), "modes": ["air"],
-            "cert_nmpa": "国械注准20203140000"}
+            "certificates": [{"scheme": "NMPA", "number": "国械注准20203140000"}]}
     return {**body, **changes}
 
 

@@ -85,12 +85,12 @@ def test_a_page_of_many_items_runs_as_few_statements_as_a_page_of_one(
     """Each row's item comes with the page, not from a query of its own."""
     org = OrganisationFactory()
     recipient = OrganisationFactory(role="recipient")
-    DonationFactory(organisation=org, standard_code=None, cert_nmpa=None)
+    DonationFactory(organisation=org, standard_code=None, certificates=[])
     NeedFactory(organisation=recipient, accepted=["YY0469"])
     db_session.commit()
     one_item = statements_for(client, url)
     for code in ITEM_CODES:
-        DonationFactory(organisation=org, item_code=code, standard_code=None, cert_nmpa=None)
+        DonationFactory(organisation=org, item_code=code, standard_code=None, certificates=[])
         NeedFactory(organisation=recipient, item_code=code, accepted=["YY0469"])
     db_session.commit()
     assert statements_for(client, url) == one_item

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from aidregistry.models import OrgRole, VerificationState
+from aidregistry.models import Manufacturer, OrgRole, VerificationState
 from aidregistry.models.base import today
 from aidregistry.services import matching
 from aidregistry.web.map import views as map_views
@@ -89,6 +89,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/imports/columns"): row(302, 400, 400, 400, 400),
     ("POST", "/imports/columns"): row(302, 400, 400, 400, 400),
     ("GET", "/imports/template/<kind>.<fmt>"): ALL_200,
+    ("GET", "/evidence/manufacturers/<int:manufacturer_id>"): ALL_200,
 }
 
 
@@ -113,7 +114,8 @@ def world(db_session: Any) -> dict[str, Any]:
     recipient = member(OrgRole.RECIPIENT, name="Verified recipient", country="US")
     pending = member(OrgRole.DONOR, VerificationState.PENDING, name="Pending donor")
     staff = coordinator()
-    donation = DonationFactory(organisation=donor.organisation)
+    maker = Manufacturer(name="Ningbo Mask Co.", name_key="ningbo mask")
+    donation = DonationFactory(organisation=donor.organisation, maker=maker)
     need = NeedFactory(organisation=recipient.organisation)
     run = matching.propose(db_session, staff, matching.Scope(), today())
     allocation = matching.proposals(db_session, run)[0]
@@ -124,6 +126,7 @@ def world(db_session: Any) -> dict[str, Any]:
         "values": {
             "org_id": donor.organisation_id,
             "donation_id": donation.id,
+            "manufacturer_id": maker.id,
             "need_id": need.id,
             "run_id": run.id,
             "allocation_id": allocation.id,

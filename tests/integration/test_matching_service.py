@@ -13,6 +13,7 @@ from aidregistry.models import Allocation, AllocationStatus, Donation, Need, Org
 from aidregistry.models.base import today
 from aidregistry.services import allocations, matching, suggestions
 from aidregistry.services.demo import load_demo
+from aidregistry.services.verification import counted_schemes_of
 from tests.factories import DonationFactory, NeedFactory, coordinator, member
 
 SPRING_2020 = date(2020, 3, 30)
@@ -156,17 +157,17 @@ def test_suggestions_read_only_compatible_records_and_lose_none(db_session: Any)
     on = today()
     italy = {"country": "IT", "city": "Rome", "lat": 41.9, "lon": 12.5}
     for k, (item, standard, certs) in enumerate([
-        ("RESP_KN95", "GB2626-KN95", {}),  # substitutes for FFP2 in the EU
-        ("RESP_N95", "NIOSH-N95", {"cert_niosh": "TC-84A-0001"}),
-        ("RESP_FFP2", "EN149-FFP2", {"cert_ce": "CE 2020", "cert_ce_notified_body": "0123"}),
-        ("RESP_FFP2", "EN149-FFP2", {}),  # no CE certificate: not compatible
-        ("RESP_MED_PROT", "GB19083", {}),  # substitutes for FFP2 only with NMPA registration
-        ("MASK_SURG", None, {}),  # standard not stated
-        ("MASK_SURG", "YY0469", {}),
-        ("GLOVE_EXAM", "GB10213", {"cert_nmpa": "国械注准20202140002"}),
+        ("RESP_KN95", "GB2626-KN95", []),  # substitutes for FFP2 in the EU
+        ("RESP_N95", "NIOSH-N95", [("NIOSH", "TC-84A-0001")]),
+        ("RESP_FFP2", "EN149-FFP2", [("CE", "CE 2020", "0123")]),
+        ("RESP_FFP2", "EN149-FFP2", []),  # no CE certificate: not compatible
+        ("RESP_MED_PROT", "GB19083", []),  # substitutes for FFP2 only with NMPA registration
+        ("MASK_SURG", None, []),  # standard not stated
+        ("MASK_SURG", "YY0469", []),
+        ("GLOVE_EXAM", "GB10213", [("NMPA", "浙械注准20202140002")]),
     ]):
         DonationFactory(item_code=item, standard_code=standard, quantity=1000 + k,
-                        lat=22.5 + k, lon=114.0 + k, **{"cert_nmpa": None, **certs})
+                        lat=22.5 + k, lon=114.0 + k, certificates=certs)
     needs = [
         NeedFactory(item_code="RESP_FFP2", accepted=["EN149-FFP2"],
                     organisation=member(OrgRole.RECIPIENT, **italy).organisation),
@@ -184,6 +185,7 @@ def test_suggestions_read_only_compatible_records_and_lose_none(db_session: Any)
         assert got == expected, need.item_code
         assert got, need.item_code  # every need here has at least one compatible donation
     for donation in db_session.scalars(select(Donation)):
-        expected = [s.id for s in needs_index.best_needs(matching.to_offer(donation), k=10)]
+        offer = matching.to_offer(donation, counted_schemes_of(donation, on))
+        expected = [s.id for s in needs_index.best_needs(offer, k=10)]
         got = [str(s.record.id) for s in suggestions.suggest_needs(db_session, donation, on)]
         assert got == expected, donation.standard_code

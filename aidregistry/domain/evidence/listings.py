@@ -7,9 +7,10 @@ lists) is in force over an interval (the FDA revoked its EUA for respirators mad
 number or one notified body (for one scope) was on it; an entry without a start date counts
 from the list's own start, because its source does not say when it was added.
 
-Entries are matched by number where the entry has one (a NIOSH approval, a notified body),
-else by the maker's name keys (:mod:`aidregistry.domain.evidence.makers`). An entry with
-``designated=False`` records that a source says the party is *not* authorised for that
+A list finds a lot by number (a NIOSH approval, a notified body: the maker does not matter,
+a copied number is for a coordinator to catch) or by the maker's name keys
+(:mod:`aidregistry.domain.evidence.makers`: FDA Appendix A and China's lists name makers).
+An entry with ``designated=False`` records that a source says the party is *not* authorised for that
 scope (a notified body that is not designated for respiratory protection): it never lists.
 """
 
@@ -34,13 +35,15 @@ class ListingStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AuthorisationList:
-    """One list: the certificates of ``scheme`` it speaks for, and when it was in force
-    (``until`` is the first day it no longer was)."""
+    """One list: the certificates of ``scheme`` it speaks for (None: each entry says), when
+    it was in force (``until`` is the first day it no longer was), and whether a lot is
+    found on it by its ``number`` (NIOSH approvals, notified bodies) or its ``maker``."""
 
     code: str
-    scheme: Scheme
+    scheme: Scheme | None
     in_force_from: date | None = None
     in_force_until: date | None = None
+    match_by: str = "maker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class ListingEntry:
     listed_from: date | None = None
     removed_on: date | None = None
     designated: bool = True
+    scheme: Scheme | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +104,11 @@ def _key(lot: Lot) -> str | None:
     return lot.notified_body if lot.scheme is Scheme.CE else lot.number
 
 
-def _matches(entry: ListingEntry, lot: Lot) -> bool:
+def _matches(entry: ListingEntry, lot: Lot, by_number: bool) -> bool:
     if entry.scope is not None and lot.scope is not None and entry.scope != lot.scope:
         return False
-    if entry.number is not None:
-        return entry.number == _key(lot)
+    if by_number:
+        return entry.number is not None and entry.number == _key(lot)
     return bool(entry.maker_keys & lot.maker_keys)
 
 
@@ -120,9 +124,11 @@ def intervals(
     found = []
     for entry in entries:
         source = lists.get(entry.list_code)
-        if source is None or source.scheme is not lot.scheme or not entry.designated:
+        if source is None or (entry.scheme or source.scheme) is not lot.scheme:
             continue
-        if _matches(entry, lot):
+        if not entry.designated:
+            continue
+        if _matches(entry, lot, source.match_by == "number"):
             start = entry.listed_from or source.in_force_from
             found.append(Interval(entry, start, _end(entry, source)))
     return sorted(found, key=lambda i: (i.start or date.min, i.entry.id))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from aidregistry.models import (
     Allocation,
@@ -38,6 +38,17 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def certificates_text(donation: Donation) -> str:
+    """Each certificate as scheme, number as typed and verification state, "; " between:
+    ``FDA_EUA n/a [invalid]; NMPA 国械注准20203140000 [declared]``."""
+    return "; ".join(
+        f"{c.scheme.value} {c.number or c.declared_text}"
+        + (f" ({c.notified_body})" if c.notified_body else "")
+        + f" [{c.verification.value}]"
+        for c in donation.certificates
+    )
+
+
 DONATION_FIELDS = (
     Field("id", "#meta+id", lambda d: d.id),
     Field("donor_id", "#org+funding+id", lambda d: d.organisation_id),
@@ -51,6 +62,8 @@ DONATION_FIELDS = (
     Field("allocated", "#x_allocated+num", lambda d: d.allocated),
     Field("remaining", "#x_remaining+num", lambda d: d.remaining),
     Field("standard", "#x_standard+code", lambda d: d.standard_code),
+    Field("manufacturer", "#x_manufacturer+name", lambda d: d.manufacturer),
+    Field("certificates", "#x_certificate", lambda d: certificates_text(d)),
     Field("place", "#loc+origin+name", lambda d: d.place),
     Field("place_country", "#country+origin+code+v_iso2", lambda d: d.place_country),
     Field("lat", "#geo+lat", lambda d: d.lat),
@@ -123,7 +136,8 @@ class Dataset:
 def _donations() -> Select[Any]:
     return (select(Donation).join(Organisation)
             .where(Organisation.state == VerificationState.VERIFIED)
-            .options(joinedload(Donation.organisation), joinedload(Donation.item))
+            .options(joinedload(Donation.organisation), joinedload(Donation.item),
+                     selectinload(Donation.certificates))
             .order_by(Donation.id))
 
 

@@ -1,8 +1,10 @@
 """A full JSON dump of the public registry, and loading it into an empty registry.
 
-The dump holds every public field of verified organisations and their donations, needs
-and allocations (not contacts, not users). Loading keeps ids and timestamps, so dumping
-the loaded registry again gives the same document.
+The dump holds every public field of verified organisations and their donations (with
+their certificates and verification states), needs and allocations (not contacts, not
+users). Loading keeps ids and timestamps, so dumping the loaded registry again gives the
+same document. A version 1 dump (certificates as six text fields) loads too: its texts
+become certificate records, those not valid kept as declared, not valid.
 """
 
 from __future__ import annotations
@@ -17,32 +19,41 @@ from sqlalchemy.orm import Session
 
 from aidregistry.models import (
     Allocation,
+    Certificate,
     Donation,
+    Manufacturer,
     Need,
     Organisation,
     OrganisationIdentifier,
     VerificationState,
     need_standard,
 )
+from aidregistry.services.certificates import declared_records, entries_from_fields
 from aidregistry.services.errors import ServiceError
 from aidregistry.services.exports.datasets import deliveries_query, records
+from aidregistry.services.manufacturers import resolve_manufacturer
 
 FORMAT = "aidregistry-dump"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 ORG_FIELDS = ("id", "name", "name_local", "kind", "role", "country", "region", "city", "lat",
               "lon", "location_precision", "website", "external_ref", "created_at", "updated_at")
 RECORD_FIELDS = ("id", "organisation_id", "item_code", "quantity", "allocated", "pack_size",
                  "pack_label", "place", "place_country", "place_region", "lat", "lon",
                  "expires_on", "notes", "status", "external_ref", "source", "confidence",
                  "created_at", "updated_at")
-DONATION_FIELDS = (*RECORD_FIELDS, "standard_code", "cert_nmpa", "cert_fda_eua",
-                   "cert_fda_510k", "cert_ce", "cert_ce_notified_body", "cert_niosh",
-                   "manufacturer", "lot", "available_from", "modes", "status_reason",
-                   "withdrawn_at")
+DONATION_FIELDS = (*RECORD_FIELDS, "standard_code", "manufacturer", "lot", "available_from",
+                   "modes", "status_reason", "withdrawn_at")
+CERTIFICATE_FIELDS = ("scheme", "number", "declared_text", "notified_body", "declared_body",
+                      "issuer", "tested_standard", "valid_from", "valid_until", "verification",
+                      "problem", "listed_from", "listed_until")
+V1_CERTIFICATE_FIELDS = ("cert_nmpa", "cert_fda_eua", "cert_fda_510k", "cert_ce",
+                         "cert_ce_notified_body", "cert_niosh")
 NEED_FIELDS = (*RECORD_FIELDS, "priority", "needed_by", "closed_at", "reconfirmed_at")
 ALLOCATION_FIELDS = ("id", "donation_id", "need_id", "quantity", "status", "proposed_by",
                      "decided_at", "mode", "km", "external_ref", "created_at", "updated_at")
-DATE_FIELDS = frozenset({"expires_on", "available_from", "needed_by"})
+DATE_FIELDS = frozenset({"expires_on", "available_from", "needed_by", "valid_from",
+                         "valid_until", "listed_from", "listed_until"})
 TIME_FIELDS = frozenset({"created_at", "updated_at", "withdrawn_at", "closed_at",
                          "reconfirmed_at", "decided_at"})
 TABLES = {"organisations": Organisation, "donations": Donation, "needs": Need,
@@ -64,6 +75,11 @@ def _organisation(org: Organisation) -> dict[str, Any]:
             "identifiers": [{"scheme": i.scheme, "value": i.value} for i in org.identifiers]}
 
 
+def _donation(donation: Donation) -> dict[str, Any]:
+    return {**_fields(donation, DONATION_FIELDS),
+            "certificates": [_fields(c, CERTIFICATE_FIELDS) for c in donation.certificates]}
+
+
 def _need(need: Need) -> dict[str, Any]:
     return {**_fields(need, NEED_FIELDS),
             "accepted_standards": sorted(s.code for s in need.accepted_standards)}
@@ -75,8 +91,7 @@ def _sections(session: Session) -> Iterator[tuple[str, Iterator[dict[str, Any]]]
     from aidregistry.services.exports.datasets import DATASETS
 
     yield "organisations", (_organisation(o) for o in records(session, orgs))
-    yield "donations", (_fields(d, DONATION_FIELDS)
-                        for d in records(session, DATASETS["donations"].query()))
+    yield "donations", (_donation(d) for d in records(session, DATASETS["donations"].query()))
     yield "needs", (_need(n) for n in records(session, DATASETS["needs"].query()))
     from aidregistry.models.enums import HOLDING_STATUSES
 
@@ -119,7 +134,8 @@ def _insert_all(session: Session, document: dict[str, Any]) -> dict[str, int]:
                    for i in o["identifiers"]]
     if identifiers:
         session.execute(insert(OrganisationIdentifier), identifiers)
-    for key, model in (("donations", Donation), ("needs", Need), ("allocations", Allocation)):
+    _insert_donations(session, document)
+    for key, model in (("needs", Need), ("allocations", Allocation)):
         rows = [_typed({k: v for k, v in r.items() if k != "accepted_standards"})
                 for r in document[key]]
         if rows:
@@ -131,11 +147,36 @@ def _insert_all(session: Session, document: dict[str, Any]) -> dict[str, int]:
     return {key: len(document[key]) for key in TABLES}
 
 
+def _insert_donations(session: Session, document: dict[str, Any]) -> None:
+    """Donations with their makers (matched from the text, as typed) and certificates."""
+    donations, certificates = [], []
+    for row in document["donations"]:
+        values = _typed({k: v for k, v in row.items()
+                         if k != "certificates" and k not in V1_CERTIFICATE_FIELDS})
+        maker = resolve_manufacturer(session, values.get("manufacturer"))
+        if maker is not None and maker.id is None:
+            session.add(maker)
+            session.flush()
+        values["manufacturer_id"] = maker.id if maker is not None else None
+        donations.append(values)
+        found = row.get("certificates")
+        if found is None:  # version 1: six text fields
+            found = [_fields(c, CERTIFICATE_FIELDS) for c in declared_records(
+                session, entries_from_fields(row), row.get("standard_code"))]
+        certificates += [{**_typed(c), "donation_id": values["id"], "holder_id":
+                          values["manufacturer_id"], "created_at": values["created_at"],
+                          "updated_at": values["updated_at"]} for c in found]
+    if donations:
+        session.execute(insert(Donation), donations)
+    if certificates:
+        session.execute(insert(Certificate), certificates)
+
+
 def _reset_sequences(session: Session) -> None:
     """PostgreSQL: ids inserted explicitly do not move the sequences on; move them."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for model in (*TABLES.values(), OrganisationIdentifier):
+    for model in (*TABLES.values(), OrganisationIdentifier, Certificate, Manufacturer):
         table = model.__tablename__
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - our table names
                              f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
@@ -149,7 +190,7 @@ def load_dump(session: Session, raw: str) -> dict[str, int]:
         raise ServiceError(f"The file is not JSON: {exc}.") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ServiceError("The file is not an AidRegistry dump.")
-    if document.get("version") != VERSION:
+    if document.get("version") not in READABLE_VERSIONS:
         raise ServiceError(f"Dump version {document.get('version')} is not supported.")
     if session.scalar(select(func.count()).select_from(Organisation)):
         raise ServiceError("The registry is not empty; a dump loads only into an empty one.")

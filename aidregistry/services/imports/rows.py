@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from aidregistry.domain.places import Geocoder, Place
 from aidregistry.models import MAX_QUANTITY, ItemType, Mode, Organisation, Standard
-from aidregistry.services.errors import ServiceError
+from aidregistry.services.certificates import entries_from_fields
+from aidregistry.services.errors import FieldErrors, ServiceError
 from aidregistry.services.imports import cells
 from aidregistry.services.imports.columns import ImportKind
 from aidregistry.services.imports.messages import Message, message
@@ -142,6 +143,8 @@ def _run(errors: Problems, column: str, func: Any, *args: Any) -> Any:
         return func(*args)
     except cells.CellError as exc:
         errors.append((column, exc.message))
+    except FieldErrors as exc:
+        errors.extend((field or column, Message(text)) for field, text in exc.errors)
     except ServiceError as exc:
         # A service's message is a msgid of its own (vocabulary.SERVICE_MESSAGES).
         errors.append((exc.field or column, Message(exc.message)))
@@ -181,8 +184,7 @@ def _donation(errors: Problems, values: dict[str, str], item: Any, quantity: Any
                                         "or rail.", mode=repr(bad[0]))))
     if errors:
         return None
-    certificates = {name: values.get(f"cert_{name}") or None for name in
-                    ("nmpa", "fda_eua", "fda_510k", "ce", "ce_notified_body", "niosh")}
+    certificates = entries_from_fields(values)
     return DonationInput(
         item_code=item.code, quantity=quantity, standard_code=values.get("standard_code") or None,
         place=place, place_text=values.get("place", ""), available_from=available,

@@ -30,7 +30,7 @@ from aidregistry.models import (
 from aidregistry.models.base import today as utc_today
 from aidregistry.models.base import utcnow
 from aidregistry.services.audit import record_event
-from aidregistry.services.errors import ServiceError
+from aidregistry.services.errors import FieldErrors, ServiceError
 from aidregistry.services.imports.columns import (
     Choice,
     ImportKind,
@@ -38,6 +38,7 @@ from aidregistry.services.imports.columns import (
     assign_by_choice,
     assign_by_header,
 )
+from aidregistry.services.imports.evidence_rows import evidence_values, write_donations
 from aidregistry.services.imports.messages import Message, message
 from aidregistry.services.imports.reading import ImportFileError, Row, read_rows
 from aidregistry.services.imports.rows import Context, Parsed, RowInvalidError, parse_row
@@ -166,6 +167,10 @@ def _records(path: Path, ctx: Context, columns: tuple[dict[str, str], Choice | N
             for column, problem in exc.errors:
                 report.add(row.number, column, problem)
             continue
+        except FieldErrors as exc:
+            for column, text in exc.errors:
+                report.add(row.number, column, Message(text))
+            continue
         except ServiceError as exc:
             report.add(row.number, exc.field or "", Message(exc.message))
             continue
@@ -194,6 +199,8 @@ def _row_dict(record: Donation | Need, now: datetime) -> dict[str, Any]:
                   status=values["status"] or DEFAULT_STATUS[type(record)])
     if isinstance(record, Need):
         values[STANDARDS_KEY] = [s.code for s in record.accepted_standards]
+    else:
+        values.update(evidence_values(record))
     return values
 
 
@@ -207,7 +214,7 @@ def _write(session: Session, model: type[Donation | Need], batch: list[dict[str,
     if not fresh:
         return
     if model is Donation:
-        session.connection().execute(insert(Donation), fresh)
+        write_donations(session, fresh)
     else:
         _write_needs(session, fresh)
     report.written += len(fresh)

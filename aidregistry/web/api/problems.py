@@ -10,7 +10,7 @@ from flask import Response
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from aidregistry.services.errors import Conflict, NotAllowed, ServiceError
+from aidregistry.services.errors import Conflict, FieldErrors, NotAllowed, ServiceError
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -42,6 +42,9 @@ def problem_response(error: ApiError) -> Response:
 def from_service_error(exc: ServiceError) -> ApiError:
     """A service's refusal as an API error: 403, 409 or 422."""
     message = _(exc.message)  # services speak English; the catalogue has their messages
+    if isinstance(exc, FieldErrors):
+        return ApiError(422, _("Unprocessable content"), message,
+                        [{"field": field, "message": _(text)} for field, text in exc.errors])
     if isinstance(exc, NotAllowed):
         return ApiError(403, _("Forbidden"), message)
     if isinstance(exc, Conflict):

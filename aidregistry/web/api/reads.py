@@ -99,7 +99,8 @@ def get_organisation(org_id: int) -> s.OrganisationOut:
                    LIMIT, CURSOR))
 def list_donations() -> s.DonationPage:
     """Donations, latest available-from date first."""
-    query = _common(select(Donation).options(selectinload(Donation.item))
+    query = _common(select(Donation).options(selectinload(Donation.item),
+                                             selectinload(Donation.certificates))
                     .join(Organisation).where(VERIFIED), Donation)
     status, start, end = choice_arg("status", list(DonationStatus)), date_arg("from"), \
         date_arg("to")

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from aidregistry.models import (
     MAX_QUANTITY,
     AllocationStatus,
+    CertificateScheme,
+    CertificateState,
     DonationStatus,
     Mode,
     NeedStatus,
@@ -53,6 +55,19 @@ class PlaceFields(StrictInput):
     lon: Longitude | None = None
 
 
+class CertificateWrite(StrictInput):
+    """One certificate of the lot: the number as printed (a CE certificate with its notified
+    body; a test report with the standard it tests against and the laboratory)."""
+
+    scheme: CertificateScheme
+    number: Short
+    notified_body: Annotated[str, StringConstraints(max_length=16)] | None = None
+    issuer: Annotated[str, StringConstraints(max_length=300)] | None = None
+    tested_standard: Short | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
 class DonationWrite(QuantityFields, PlaceFields):
     """A donation as a donor records or replaces it."""
 
@@ -61,12 +76,8 @@ class DonationWrite(QuantityFields, PlaceFields):
     available_from: date
     expires_on: date | None = None
     modes: Annotated[list[Mode], Field(min_length=1, max_length=4)]
-    cert_nmpa: Short | None = None
-    cert_fda_eua: Short | None = None
-    cert_fda_510k: Short | None = None
-    cert_ce: Short | None = None
-    cert_ce_notified_body: Annotated[str, StringConstraints(max_length=16)] | None = None
-    cert_niosh: Short | None = None
+    certificates: Annotated[list[CertificateWrite], Field(max_length=12)] = Field(
+        default_factory=list, description="the lot's certificates; a save replaces them all")
     manufacturer: Annotated[str, StringConstraints(max_length=200)] | None = None
     lot: Short | None = None
     notes: Text | None = None
@@ -115,6 +126,23 @@ class OrganisationOut(BaseModel):
     website: str | None
 
 
+class CertificateOut(BaseModel):
+    """A certificate of a lot and where it stands (``invalid``: declared, not valid — the
+    number is then given as it was typed)."""
+
+    scheme: CertificateScheme
+    number: str
+    notified_body: str | None
+    issuer: str | None
+    holder_id: int | None
+    tested_standard: str | None
+    valid_from: date | None
+    valid_until: date | None
+    verification: CertificateState
+    listed_from: date | None = Field(description="on its authorisation list since (when known)")
+    listed_until: date | None = Field(description="first day off its list, when removed")
+
+
 class DonationOut(BaseModel):
     """A public donation (offer lot); quantities in the item's base unit."""
 
@@ -128,8 +156,9 @@ class DonationOut(BaseModel):
     pack_size: int | None
     pack_label: str | None
     standard_code: str | None
-    certificates: list[str]
+    certificates: list[CertificateOut]
     manufacturer: str | None
+    manufacturer_id: int | None
     available_from: date
     expires_on: date | None
     modes: list[str]

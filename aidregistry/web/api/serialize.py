@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from aidregistry.models import Allocation, Donation, LocationPrecision, Need, Organisation
+from aidregistry.models import (
+    Allocation,
+    Certificate,
+    Donation,
+    LocationPrecision,
+    Need,
+    Organisation,
+)
 from aidregistry.models.base import today
-from aidregistry.web.api.schemas import AllocationOut, DonationOut, NeedOut, OrganisationOut
+from aidregistry.web.api.schemas import (
+    AllocationOut,
+    CertificateOut,
+    DonationOut,
+    NeedOut,
+    OrganisationOut,
+)
 
 
 def organisation_out(org: Organisation) -> OrganisationOut:
@@ -17,18 +30,31 @@ def organisation_out(org: Organisation) -> OrganisationOut:
 
 
 def donation_out(donation: Donation) -> DonationOut:
-    """A donation with its remaining quantity and certificate kinds."""
+    """A donation with its remaining quantity and its certificates' states."""
     return DonationOut(
         id=donation.id, organisation_id=donation.organisation_id, item_code=donation.item_code,
         base_unit=donation.item.base_unit, quantity=donation.quantity,
         allocated=donation.allocated, remaining=donation.remaining,
         pack_size=donation.pack_size, pack_label=donation.pack_label,
-        standard_code=donation.standard_code, certificates=sorted(donation.certificate_kinds),
-        manufacturer=donation.manufacturer, available_from=donation.available_from,
+        standard_code=donation.standard_code,
+        certificates=[certificate_out(c) for c in donation.certificates],
+        manufacturer=donation.manufacturer, manufacturer_id=donation.manufacturer_id,
+        available_from=donation.available_from,
         expires_on=donation.expires_on, modes=sorted(donation.mode_set), place=donation.place,
         place_country=donation.place_country, lat=donation.lat, lon=donation.lon,
         status=donation.status, version=donation.version, created_at=donation.created_at,
         updated_at=donation.updated_at)
+
+
+def certificate_out(certificate: Certificate) -> CertificateOut:
+    """A certificate with its verification state."""
+    return CertificateOut(
+        scheme=certificate.scheme, number=certificate.number or certificate.declared_text,
+        notified_body=certificate.notified_body, issuer=certificate.issuer,
+        holder_id=certificate.holder_id, tested_standard=certificate.tested_standard,
+        valid_from=certificate.valid_from, valid_until=certificate.valid_until,
+        verification=certificate.verification, listed_from=certificate.listed_from,
+        listed_until=certificate.listed_until)
 
 
 def need_out(need: Need) -> NeedOut:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
+from aidregistry.domain.evidence.declared import Declared
 from aidregistry.extensions import db
-from aidregistry.models import ApiScope, Donation, Need, User
+from aidregistry.models import ApiScope, CertificateScheme, Donation, Need, User
 from aidregistry.permissions import Permission, can_edit, permissions_of
 from aidregistry.services import records
+from aidregistry.services.certificates import CertificateEntry
 from aidregistry.services.places import place_from
 from aidregistry.web.api import schemas as s
 from aidregistry.web.api.auth import require
@@ -39,14 +41,21 @@ def _quantity(body: s.QuantityFields) -> records.Quantity:
 
 def _donation_input(body: s.DonationWrite, country: str) -> records.DonationInput:
     place = place_from(get_geocoder(), body.place, country, body.lat, body.lon)
-    certificates = {name: getattr(body, f"cert_{name}") for name in
-                    ("nmpa", "fda_eua", "fda_510k", "ce", "ce_notified_body", "niosh")}
     return records.DonationInput(
         item_code=body.item_code, quantity=_quantity(body), standard_code=body.standard_code,
         place=place, place_text=body.place, available_from=body.available_from,
-        modes=frozenset(mode.value for mode in body.modes), certificates=certificates,
+        modes=frozenset(mode.value for mode in body.modes),
+        certificates=tuple(_certificate(n, c) for n, c in enumerate(body.certificates)),
         manufacturer=body.manufacturer, lot=body.lot, expires_on=body.expires_on,
         notes=body.notes)
+
+
+def _certificate(index: int, body: s.CertificateWrite) -> CertificateEntry:
+    declared = Declared(
+        CertificateScheme(body.scheme), body.number, body.notified_body or "", body.issuer or "",
+        body.tested_standard or "", body.valid_from, body.valid_until)
+    parts = ("number", "notified_body", "issuer", "tested_standard", "valid_until")
+    return CertificateEntry(declared, {part: f"certificates[{index}].{part}" for part in parts})
 
 
 def _need_input(body: s.NeedWrite, country: str) -> records.NeedInput:

@@ -17,6 +17,7 @@ from aidregistry.models import Donation, DonationStatus, Organisation, Verificat
 from aidregistry.models.base import today
 from aidregistry.permissions import Permission, can, can_edit, permission_required
 from aidregistry.services import records
+from aidregistry.services.certificates import FIELD_NAMES, entries_from_fields, form_values
 from aidregistry.services.suggestions import Suggested, suggest_needs
 from aidregistry.web.choices import item_choices, standard_choices, standards_by_item
 from aidregistry.web.donations.forms import DonationForm, WithdrawForm
@@ -121,10 +122,7 @@ def _input(form: DonationForm, place: Any) -> records.DonationInput:
         lot=form.lot.data or None,
         expires_on=form.expires_on.data,
         notes=form.notes.data or None,
-        certificates={
-            name: getattr(form, f"cert_{name}").data
-            for name in ("nmpa", "fda_eua", "fda_510k", "ce", "ce_notified_body", "niosh")
-        },
+        certificates=entries_from_fields({name: getattr(form, name).data for name in FIELD_NAMES}),
     )
 
 
@@ -188,6 +186,8 @@ def _fill(form: DonationForm, donation: Donation) -> None:
     form.standard_code.data = donation.standard_code or ""
     form.lat.data, form.lon.data = donation.lat, donation.lon
     form.version.data = str(donation.version)
+    for name, value in form_values(donation).items():
+        getattr(form, name).data = value
 
 
 @bp.route("/<int:donation_id>/withdraw", methods=["GET", "POST"])

@@ -26,13 +26,13 @@ from aidregistry.domain.evidence.states import (
 )
 
 APPENDIX_A = AuthorisationList("FDA-EUA-CN-A", Scheme.FDA_EUA, date(2020, 4, 3), date(2021, 7, 6))
-NIOSH = AuthorisationList("NIOSH-CEL", Scheme.NIOSH)
+NIOSH = AuthorisationList("NIOSH-CEL", Scheme.NIOSH, match_by="number")
 LISTS = {lst.code: lst for lst in (APPENDIX_A, NIOSH)}
 LANSHAN = ListingEntry(1, APPENDIX_A.code, maker_keys("Lanshan Shendun Technology Co."),
                        removed_on=date(2020, 5, 7))
 JIADAIFU = ListingEntry(2, APPENDIX_A.code, maker_keys("Jinhua Jiadaifu Medical Supplies Co., "
                                                        "Ltd."), listed_from=date(2020, 6, 23))
-DASHENG = ListingEntry(3, NIOSH.code, number="TC-84A-4329")
+DASHENG = ListingEntry(3, NIOSH.code, maker_keys("Shanghai Dasheng"), number="TC-84A-4329")
 ENTRIES = [LANSHAN, JIADAIFU, DASHENG]
 
 

@@ -1,0 +1,1 @@
+"""Evidence of quality on the site: certificates' labels, manufacturers' pages, attachments."""
