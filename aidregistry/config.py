@@ -134,6 +134,27 @@ SETTINGS: tuple[Setting, ...] = (
         "int",
         help="donations plus needs a matcher run started from the site may cover, at most",
     ),
+    Setting(
+        "STORAGE_URL",
+        "AIDREGISTRY_STORAGE_URL",
+        None,
+        help="where uploaded files are kept: s3://bucket/prefix, or a folder; "
+        "default the instance folder's files/",
+    ),
+    Setting(
+        "S3_ENDPOINT_URL",
+        "AIDREGISTRY_S3_ENDPOINT_URL",
+        None,
+        help="an S3-compatible server's URL (MinIO, Ceph …); empty for AWS",
+    ),
+    Setting("S3_REGION", "AIDREGISTRY_S3_REGION", None, help="the bucket's region"),
+    Setting(
+        "ATTACHMENT_MAX_BYTES",
+        "AIDREGISTRY_ATTACHMENT_MAX_BYTES",
+        10 * 1024 * 1024,
+        "int",
+        help="largest file accepted as an attachment, in bytes",
+    ),
     Setting("SMTP_HOST", "AIDREGISTRY_SMTP_HOST", None, help="SMTP server for outgoing mail"),
     Setting("SMTP_PORT", "AIDREGISTRY_SMTP_PORT", 587, "int", help="SMTP port"),
     Setting("SMTP_USER", "AIDREGISTRY_SMTP_USER", None, help="SMTP user name, if it needs one"),

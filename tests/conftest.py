@@ -214,3 +214,41 @@ def client(app: Flask) -> FlaskClient:
 def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:
     """Sign in through the real form."""
     return client.post("/auth/login", data={"email": email, "password": password})
+
+
+# ---- file storage: the instance folder and a real S3 API server (moto), one suite for both --
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3 API server (moto's server mode) on loopback, for this worker's tests."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                  "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def storage_settings(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """Storage settings for each back end: a folder of this test's, or a fresh bucket."""
+    if request.param == "filesystem":
+        return {"AIDREGISTRY_STORAGE_URL": str(tmp_path / "files")}
+    import boto3
+
+    endpoint = request.getfixturevalue("s3_endpoint")
+    for name, value in S3_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = f"aidregistry-{secrets.token_hex(6)}"
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(
+        Bucket=bucket)
+    return {"AIDREGISTRY_STORAGE_URL": f"s3://{bucket}/files",
+            "AIDREGISTRY_S3_ENDPOINT_URL": endpoint, "AIDREGISTRY_S3_REGION": "us-east-1"}

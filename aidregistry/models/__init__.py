@@ -4,6 +4,7 @@ from aidregistry.domain.evidence.numbers import Scheme as CertificateScheme
 from aidregistry.domain.evidence.states import CertificateState
 from aidregistry.models.allocation import Allocation, MatchRun
 from aidregistry.models.api_token import ApiScope, ApiToken
+from aidregistry.models.attachments import Attachment, AttachmentKind
 from aidregistry.models.audit import AppendOnlyError, AuditEvent
 from aidregistry.models.base import Base
 from aidregistry.models.catalogue import CertificationEquivalence, ItemType, Standard
@@ -45,6 +46,8 @@ __all__ = [
     "ApiScope",
     "ApiToken",
     "AppendOnlyError",
+    "Attachment",
+    "AttachmentKind",
     "AuditEvent",
     "AuthorisationList",
     "Base",

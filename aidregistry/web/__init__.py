@@ -32,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     from aidregistry.web.shipments.views import bp as shipments
 
     app.register_blueprint(shipments)
+    from aidregistry.web.evidence import attachments as _attachments  # noqa: F401 - its routes
     from aidregistry.web.evidence import labels as _labels  # noqa: F401 - its template globals
     from aidregistry.web.evidence import views as _evidence_views  # noqa: F401 - its routes
     from aidregistry.web.evidence.blueprint import bp as evidence

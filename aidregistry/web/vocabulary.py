@@ -139,6 +139,9 @@ AUDIT_ACTIONS = (
     lazy_gettext("allocation.delivered"),
     lazy_gettext("allocation.rejected"),
     lazy_gettext("allocation.cancelled"),
+    lazy_gettext("attachment.add"),
+    lazy_gettext("attachment.visibility"),
+    lazy_gettext("certificate.decide"),
     lazy_gettext("api_token.create"),
     lazy_gettext("api_token.revoke"),
     lazy_gettext("demo.load"),
@@ -181,6 +184,8 @@ AUDIT_ENTITY_TYPES = (
     lazy_gettext("user"),
     lazy_gettext("apitoken"),
     lazy_gettext("matchrun"),
+    lazy_gettext("attachment"),
+    lazy_gettext("certificate"),
 )
 
 # The standard that catalogue.py adds to every item (templates show ``_(standard.name)``).
@@ -209,6 +214,12 @@ SERVICE_MESSAGES = (
     # services/exports/dump.py
     lazy_gettext("The file is not an AidRegistry dump."),
     lazy_gettext("The registry is not empty; a dump loads only into an empty one."),
+    # services/attachments.py
+    lazy_gettext("You can only add files to your own organisation's donations."),
+    lazy_gettext("Choose what the file shows."),
+    lazy_gettext("Choose one of this donation's certificates."),
+    lazy_gettext("Only the recipient adds files to its receipt."),
+    lazy_gettext("Only the donor decides who sees its files."),
     # services/organisations.py
     lazy_gettext("Only coordinators verify organisations."),
     lazy_gettext("Give a reason; the organisation will see it."),
@@ -291,6 +302,13 @@ SERVICE_MESSAGES = (
         "Removing this leg would leave a gap in the route; correct a "
         "neighbouring leg so that the two meet, then remove this one."
     ),
+    # services/verification.py
+    lazy_gettext("Only coordinators verify certificates."),
+    lazy_gettext("Say what the finding rests on."),
+    lazy_gettext(
+        "A certificate declared with an invalid number cannot be verified; the donor "
+        "corrects it first."
+    ),
     # services/signup.py
     lazy_gettext("This sign-up is already confirmed; please sign in."),
     # services/passwords.py
@@ -321,6 +339,9 @@ IMPORT_COLUMN_HELP = (
     lazy_gettext("CE certificate number"),
     lazy_gettext("CE notified body number"),
     lazy_gettext("NIOSH approval number"),
+    lazy_gettext("test report number"),
+    lazy_gettext("standard the report tests against"),
+    lazy_gettext("laboratory that issued the report"),
     lazy_gettext("only when importing for several organisations"),
     lazy_gettext("standard codes separated by ;"),
     lazy_gettext("1 (most urgent) to 4"),
@@ -350,6 +371,9 @@ IMPORT_COLUMN_LABELS = (
     lazy_gettext("CE certificate"),
     lazy_gettext("CE notified body number"),
     lazy_gettext("NIOSH approval (TC-84A-…)"),
+    lazy_gettext("Test report number"),
+    lazy_gettext("Standard tested against"),
+    lazy_gettext("Testing laboratory"),
     lazy_gettext("Manufacturer"),
     lazy_gettext("Lot or batch"),
     lazy_gettext("Notes"),
@@ -436,3 +460,4 @@ IMPORT_MESSAGES = (
     lazy_gettext("%(organisation)s is not registered to receive."),
     lazy_gettext("This external_ref appears earlier in the file."),
 )
+

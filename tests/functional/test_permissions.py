@@ -11,12 +11,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from aidregistry.models import Manufacturer, OrgRole, VerificationState
+from aidregistry.models import AttachmentKind, Manufacturer, OrgRole, VerificationState
 from aidregistry.models.base import today
-from aidregistry.services import matching
+from aidregistry.services import attachments, matching
+from aidregistry.web.evidence.attachments import get_storage
 from aidregistry.web.map import views as map_views
 from tests.conftest import sign_in
 from tests.factories import DonationFactory, NeedFactory, coordinator, member
+from tests.files import samples
 from tests.integration.test_shipments import shipment_between
 
 ROLES = ("anonymous", "pending", "donor", "recipient", "coordinator")
@@ -90,6 +92,10 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/imports/columns"): row(302, 400, 400, 400, 400),
     ("GET", "/imports/template/<kind>.<fmt>"): ALL_200,
     ("GET", "/evidence/manufacturers/<int:manufacturer_id>"): ALL_200,
+    ("GET", "/evidence/donations/<int:donation_id>/attachments"): row(302, 403, 200, 403, 200),
+    # a private file: its donor and coordinators (the recipient's allocation is only proposed)
+    ("GET", "/evidence/attachments/<int:attachment_id>"): row(404, 404, 200, 404, 200),
+    ("POST", "/evidence/attachments/<int:attachment_id>/public"): row(302, 302, 302, 302, 302),
 }
 
 
@@ -120,6 +126,10 @@ def world(db_session: Any) -> dict[str, Any]:
     run = matching.propose(db_session, staff, matching.Scope(), today())
     allocation = matching.proposals(db_session, run)[0]
     shipment = shipment_between(db_session, donor, recipient)
+    upload = attachments.Upload(samples.clean_pdf(), "certificate.pdf",
+                                AttachmentKind.CERTIFICATE)
+    attachment = attachments.attach_to_donation(db_session, get_storage(), donor, donation,
+                                                upload, 10_000_000)
     db_session.commit()
     return {
         "users": {"pending": pending, "donor": donor, "recipient": recipient, "coordinator": staff},
@@ -127,6 +137,7 @@ def world(db_session: Any) -> dict[str, Any]:
             "org_id": donor.organisation_id,
             "donation_id": donation.id,
             "manufacturer_id": maker.id,
+            "attachment_id": attachment.id,
             "need_id": need.id,
             "run_id": run.id,
             "allocation_id": allocation.id,
