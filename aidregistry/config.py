@@ -292,6 +292,11 @@ def unsafe_production_settings(config: Mapping[str, Any]) -> list[str]:
             "mail is only logged (AIDREGISTRY_MAIL_LOG_ONLY, AIDREGISTRY_SMTP_HOST): "
             "nobody can confirm a sign-up or reset a password"
         )
+    if not config.get("AIDREGISTRY_STORAGE_URL"):
+        problems.append(
+            "AIDREGISTRY_STORAGE_URL is not set: uploaded files stay on this server's disk, "
+            "where other app servers cannot read them (use s3://bucket/prefix)"
+        )
     if int(config.get("AIDREGISTRY_PROXY_COUNT") or 0) > 2:
         problems.append("AIDREGISTRY_PROXY_COUNT is over 2: is every one of those proxies yours?")
     return problems

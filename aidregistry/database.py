@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection, Engine
 
 BUSY_TIMEOUT_MS = 15_000
@@ -52,7 +52,8 @@ def is_sqlite(url: str) -> bool:
 
 
 # The tables a bulk load fills, and the public lists read.
-BULK_TABLES = ("organisation", "donation", "need", "allocation", "shipment", "shipment_line")
+BULK_TABLES = ("organisation", "donation", "certificate", "need", "allocation", "shipment",
+               "shipment_line")
 
 
 def refresh_statistics(connection: Connection, tables: Iterable[str] = BULK_TABLES) -> None:
@@ -64,5 +65,7 @@ def refresh_statistics(connection: Connection, tables: Iterable[str] = BULK_TABL
     take 9 s on an idle machine and 90 s under load. SQLite has no statistics at all until
     ANALYZE runs, and then chooses the list indexes with them.
     """
+    present = set(inspect(connection).get_table_names())  # a restored older backup lacks some
     for table in tables:
-        connection.exec_driver_sql(f"ANALYZE {table}")
+        if table in present:
+            connection.exec_driver_sql(f"ANALYZE {table}")

@@ -24,11 +24,8 @@ def show_lists() -> None:
     """Each list: entries held, whether it is the authority's full file, and its source."""
     from aidregistry.models import AuthorisationList, ListingEntry
 
-    counts = dict(
-        db.session.execute(
-            select(ListingEntry.list_code, func.count()).group_by(ListingEntry.list_code)
-        ).tuples()
-    )
+    query = select(ListingEntry.list_code, func.count()).group_by(ListingEntry.list_code)
+    counts: dict[str, int] = dict(db.session.execute(query).all())
     for row in db.session.scalars(select(AuthorisationList).order_by(AuthorisationList.code)):
         held = "full file" if row.complete else "subset"
         loaded = f", loaded {row.loaded_at:%Y-%m-%d}" if row.loaded_at else " (shipped)"

@@ -38,8 +38,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.map import registry_organisations  # noqa: E402
 
 PASSWORD = "a long enough passphrase 2020"  # noqa: S105 - the benchmark database's own account
-CERT_FIELDS = {"NMPA": "cert_nmpa", "FDA_EUA": "cert_fda_eua", "FDA_510K": "cert_fda_510k",
-               "NIOSH": "cert_niosh"}
+# A number of each scheme in its printed form (the benchmark writes rows directly).
+CERT_NUMBERS = {"NMPA": "浙械注准2020214{:04d}", "FDA_EUA": "EUA2{:05d}",
+                "FDA_510K": "K2{:05d}", "NIOSH": "TC-84A-{:04d}", "CE": "CE-PPE-{:06d}"}
 MODE_SETS = ["air", "air,sea", "air,rail,sea", "road,rail", "sea"]
 
 
@@ -49,19 +50,21 @@ def catalogue_standards() -> list[dict[str, str]]:
 
 
 def _donation(ident: int, org: dict[str, Any], standard: dict[str, str], rng: random.Random,
-              today: date, now: datetime) -> dict[str, Any]:
+              today: date, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     row = {"id": ident, "organisation_id": org["id"], "item_code": standard["item"],
            "standard_code": standard["code"], "quantity": rng.choice([500, 5_000, 50_000]),
            "allocated": 0, "place": "City", "lat": org["lat"], "lon": org["lon"],
            "available_from": today - timedelta(days=rng.randrange(10)),
            "modes": rng.choice(MODE_SETS), "status": "available", "created_at": now,
            "updated_at": now, "version": 1}
-    for kind in standard["required_certificates"].split(";"):
-        if kind == "CE":
-            row["cert_ce"], row["cert_ce_notified_body"] = "CE 0123", "0123"
-        elif kind in CERT_FIELDS:
-            row[CERT_FIELDS[kind]] = f"{kind}-{ident}"
-    return row
+    certificates = [
+        {"donation_id": ident, "scheme": kind, "verification": "declared",
+         "number": CERT_NUMBERS[kind].format(ident % 10_000),
+         "declared_text": CERT_NUMBERS[kind].format(ident % 10_000),
+         "notified_body": "2797" if kind == "CE" else None, "created_at": now, "updated_at": now}
+        for kind in standard["required_certificates"].split(";") if kind
+    ]
+    return row, certificates
 
 
 def _need(ident: int, org: dict[str, Any], item: str, rng: random.Random, today: date,
@@ -80,7 +83,7 @@ def fill(app: Any, size: int, seed: int = 11) -> None:
 
     from aidregistry.database import refresh_statistics
     from aidregistry.extensions import db
-    from aidregistry.models import Base, Donation, Need, Organisation, need_standard
+    from aidregistry.models import Base, Certificate, Donation, Need, Organisation, need_standard
     from aidregistry.models.base import today as app_today
     from aidregistry.services.accounts import create_coordinator
     from aidregistry.services.catalogue import load_catalogue
@@ -98,17 +101,20 @@ def fill(app: Any, size: int, seed: int = 11) -> None:
         donors, recipients = registry_organisations(
             rng, Path(app.config["AIDREGISTRY_GAZETTEER_PATH"]))
         db.session.execute(insert(Organisation), donors + recipients)
-        donations = [_donation(k + 1, rng.choice(donors), rng.choice(standards), rng, today, now)
-                     for k in range(size)]
+        made = [_donation(k + 1, rng.choice(donors), rng.choice(standards), rng, today, now)
+                for k in range(size)]
+        donations = [row for row, _ in made]
+        certificates = [c for _, found in made for c in found]
         needs = [_need(k + 1, rng.choice(recipients), rng.choice(sorted(by_item)), rng, today,
                        now) for k in range(size)]
         links = [{"need_id": n["id"], "standard_code": code} for n in needs
                  for code in by_item[n["item_code"]]]
-        for table, rows in ((Donation, donations), (Need, needs), (need_standard, links)):
+        for table, rows in ((Donation, donations), (Certificate, certificates), (Need, needs),
+                            (need_standard, links)):
             for start in range(0, len(rows), 5000):
                 db.session.execute(insert(table), rows[start:start + 5000])
         if db.engine.dialect.name == "postgresql":  # explicit ids leave the sequences behind
-            for model in (Organisation, Donation, Need):
+            for model in (Organisation, Donation, Need, Certificate):
                 last = select(func.max(model.id)).scalar_subquery()
                 sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
                 db.session.execute(select(func.setval(sequence, last)))

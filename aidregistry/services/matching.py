@@ -81,9 +81,13 @@ def open_needs(on: date) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+def _donation_filter(scope: Scope) -> tuple[ColumnElement[bool], ...]:
+    item = (Donation.item_code == scope.item_code,) if scope.item_code else ()
+    return (*available_donations(), *item)
+
+
 def _donations(scope: Scope) -> Select[Any]:
-    query = select(Donation).join(Organisation).where(*available_donations())
-    return query.where(Donation.item_code == scope.item_code) if scope.item_code else query
+    return select(Donation).join(Organisation).where(*_donation_filter(scope))
 
 
 def _needs_in(scope: Scope, on: date) -> Select[Any]:
@@ -221,7 +225,7 @@ def read_inputs(session: Session, scope: Scope, on: date) -> Inputs:
     all_needs = list(session.scalars(_needs(scope, on)))
     donations = {str(d.id): d for d in all_donations if placed(d)}
     needs = {str(n.id): n for n in all_needs if placed(n)}
-    counted = counted_by_donation(session, _donations(scope).with_only_columns(Donation.id), on)
+    counted = counted_by_donation(session, on, *_donation_filter(scope))
     return Inputs(
         donations,
         needs,

@@ -19,10 +19,21 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from aidregistry.domain import matching as dm
-from aidregistry.models import CertificationEquivalence, Donation, Need, Organisation, need_standard
+from aidregistry.models import (
+    Certificate,
+    CertificationEquivalence,
+    Donation,
+    Need,
+    Organisation,
+    need_standard,
+)
 from aidregistry.services import matching
 from aidregistry.services.catalogue import NOT_STATED_SUFFIX
-from aidregistry.services.verification import counted_by_donation, counted_schemes_of
+from aidregistry.services.verification import (
+    CERTIFICATE_COLUMNS,
+    counted_schemes_of,
+    with_counted_schemes,
+)
 
 
 @dataclass(frozen=True)
@@ -87,13 +98,13 @@ def suggest_donations(session: Session, need: Need, on: date, k: int = 10) -> li
     codes = accepted | set(
         session.scalars(select(rule.offered_code).where(rule.requested_code.in_(accepted)))
     )
-    query = (
-        select(*matching.OFFER_COLUMNS)
+    rows = session.execute(
+        select(*matching.OFFER_COLUMNS, *CERTIFICATE_COLUMNS)
         .join(Organisation)
+        .outerjoin(Certificate, Certificate.donation_id == Donation.id)
         .where(*matching.available_donations(), *_placed_columns(Donation), _of_standards(codes))
     )
-    counted = counted_by_donation(session, query.with_only_columns(Donation.id), on)
-    offers = [matching.to_offer(r, counted.get(r.id, frozenset())) for r in session.execute(query)]
+    offers = [matching.to_offer(r, schemes) for r, schemes in with_counted_schemes(rows, on)]
     index = _suggestion_index(session, offers, [], on)
     return _suggested(session, Donation, index.best_offers(matching.to_need(need, on), k))
 

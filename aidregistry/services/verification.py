@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from aidregistry.domain.evidence.numbers import Scheme
@@ -18,7 +18,14 @@ from aidregistry.domain.evidence.states import (
     coordinator_may_set,
     counted_schemes,
 )
-from aidregistry.models import Certificate, CertificateState, Donation, Standard, User
+from aidregistry.models import (
+    Certificate,
+    CertificateState,
+    Donation,
+    Organisation,
+    Standard,
+    User,
+)
 from aidregistry.models.base import utcnow
 from aidregistry.services.audit import record_event
 from aidregistry.services.certificates import run_check
@@ -43,18 +50,52 @@ def facts_of(row: Any) -> CertificateFacts:
 
 def counted_by_donation(
     session: Session,
-    donation_ids: Select[Any] | Iterable[int],
     on: date,
+    *conditions: ColumnElement[bool],
     policy: EvidencePolicy | None = None,
 ) -> dict[int, frozenset[str]]:
-    """For each donation, the certificate schemes that stand on ``on`` — what the standards'
-    requirements are checked against. ``donation_ids``: a query of ids or the ids."""
-    ids = donation_ids if isinstance(donation_ids, Select) else list(donation_ids)
+    """For each donation meeting ``conditions`` (on Donation and its Organisation), the
+    certificate schemes that stand on ``on`` — what the standards' requirements are checked
+    against. Read as rows, by a join: no object per certificate."""
+    query = (
+        select(*FACT_COLUMNS)
+        .join(Donation, Certificate.donation_id == Donation.id)
+        .join(Organisation, Donation.organisation_id == Organisation.id)
+        .where(*conditions)
+    )
     facts: dict[int, list[CertificateFacts]] = defaultdict(list)
-    for row in session.execute(select(*FACT_COLUMNS).where(Certificate.donation_id.in_(ids))):
+    for row in session.execute(query):
         facts[row.donation_id].append(facts_of(row))
     chosen = policy or EvidencePolicy()
     return {donation: counted_schemes(found, on, chosen) for donation, found in facts.items()}
+
+
+# A donation's certificates beside its own columns, one row per certificate (an outer join):
+# one query reads a page's candidate donations and what they are certified for.
+CERTIFICATE_COLUMNS = (
+    Certificate.scheme.label("certificate_scheme"),
+    Certificate.verification.label("certificate_state"),
+    Certificate.listed_from.label("certificate_listed_from"),
+    Certificate.listed_until.label("certificate_listed_until"),
+    Certificate.valid_until.label("certificate_valid_until"),
+)
+
+
+def with_counted_schemes(
+    rows: Iterable[Any], on: date, policy: EvidencePolicy | None = None
+) -> list[tuple[Any, frozenset[str]]]:
+    """Rows of a query that outer-joins :data:`CERTIFICATE_COLUMNS` to donations, one per
+    donation, each with the schemes its certificates stand for on ``on``."""
+    groups: dict[int, tuple[Any, list[CertificateFacts]]] = {}
+    for row in rows:
+        _, facts = groups.setdefault(row.id, (row, []))
+        if row.certificate_scheme is not None:
+            facts.append(CertificateFacts(
+                str(row.certificate_scheme), row.certificate_state,
+                row.certificate_listed_from, row.certificate_listed_until,
+                row.certificate_valid_until))  # fmt: skip
+    chosen = policy or EvidencePolicy()
+    return [(row, counted_schemes(facts, on, chosen)) for row, facts in groups.values()]
 
 
 def counted_schemes_of(donation: Donation, on: date, policy: EvidencePolicy | None = None) -> (

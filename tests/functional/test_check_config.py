@@ -16,6 +16,7 @@ SAFE = {
     "AIDREGISTRY_TRUSTED_HOSTS": "aid.example.org",
     "AIDREGISTRY_MAIL_LOG_ONLY": "0",
     "AIDREGISTRY_SMTP_HOST": "smtp.example.org",
+    "AIDREGISTRY_STORAGE_URL": "s3://aidregistry-files/attachments",
 }
 
 
@@ -46,9 +47,11 @@ def test_each_unsafe_setting_is_named(tmp_path: Path) -> None:
         AIDREGISTRY_TRUSTED_HOSTS="-",
         AIDREGISTRY_MAIL_LOG_ONLY="1",
         AIDREGISTRY_PROXY_COUNT="5",
+        AIDREGISTRY_STORAGE_URL="-",
     )
     assert result.returncode == 1
-    for words in ("SQLite", "REDIS_URL", "TRUSTED_HOSTS", "mail is only logged", "PROXY_COUNT"):
+    for words in ("SQLite", "REDIS_URL", "TRUSTED_HOSTS", "mail is only logged", "PROXY_COUNT",
+                  "STORAGE_URL"):
         assert words in result.stdout
 
 
