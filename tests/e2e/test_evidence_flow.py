@@ -12,19 +12,12 @@ import pytest
 
 from aidregistry.extensions import db
 from aidregistry.models import Allocation, AllocationStatus, Attachment, Donation, OrgRole
-from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import LiveServer, shot
+from tests.e2e.test_shipments_flow import sign_in
 from tests.factories import NeedFactory, member
 from tests.files import samples
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_a_donor_attaches_evidence_and_a_recipient_opens_it(
