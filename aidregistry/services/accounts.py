@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from aidregistry.domain.names import refused_characters
 from aidregistry.models import (
     LocationPrecision,
     Organisation,
@@ -84,6 +85,7 @@ def register(
     )
     if problem:
         raise ServiceError(problem, field="password")
+    _refuse_hidden_characters(org, person)
     if find_user(session, person.email) is not None:
         raise ServiceError(
             "An account with this e-mail address exists; sign in instead.", field="email"
@@ -106,6 +108,17 @@ def register(
         after=snapshot(organisation, ORG_FIELDS),
     )
     return user
+
+
+def _refuse_hidden_characters(org: OrganisationInput, person: PersonInput) -> None:
+    """Names show what they are: no controls, direction overrides or invisible characters."""
+    for field, value in (
+        ("org_name", org.name), ("org_name_local", org.name_local or ""), ("name", person.name)
+    ):
+        if refused_characters(value):
+            raise ServiceError(
+                "Names may not hold control, direction or invisible characters.", field=field
+            )
 
 
 def _new_organisation(

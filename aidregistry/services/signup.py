@@ -14,10 +14,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aidregistry.domain.names import refused_characters
 from aidregistry.models import LocationPrecision, OrganisationIdentifier, OrgKind, OrgRole, User
 from aidregistry.services.accounts import OrganisationInput, PersonInput, find_user, register
 from aidregistry.services.errors import ServiceError
 from aidregistry.services.passwords import Hasher, password_problem
+
+NAME_FIELDS = ("org_name", "org_name_local", "name")
 
 
 @dataclass(frozen=True)
@@ -29,14 +32,49 @@ class Signup:
     known: bool
 
 
+@dataclass(frozen=True)
+class SignupText:
+    """The typed parts of a sign-up form that the registry checks beyond their shape."""
+
+    org_name: str
+    org_name_local: str
+    name: str
+    email: str
+    password: str
+    identifier_scheme: str | None
+    identifier_value: str | None
+
+
+def signup_problems(session: Session, text: SignupText) -> list[ServiceError]:
+    """Every problem of a sign-up at once, each naming its field, so that one answer lists
+    them all (a form that reports its errors in rounds costs a sign-up attempt per round)."""
+    problems = [
+        ServiceError("Names may not hold control, direction or invisible characters.", field)
+        for field in NAME_FIELDS
+        if refused_characters(getattr(text, field) or "")
+    ]
+    if text.password:
+        problem = password_problem(text.password, email=text.email, name=text.name)
+        if problem:
+            problems.append(ServiceError(problem, field="password"))
+    if _identifier_taken(session, text.identifier_scheme, text.identifier_value):
+        problems.append(ServiceError(
+            "An organisation with this identifier is already registered.",
+            field="identifier_value",
+        ))
+    return problems
+
+
 def prepare_signup(
     session: Session, hasher: Hasher, org: OrganisationInput, person: PersonInput
 ) -> Signup:
     """Check a sign-up form; both outcomes hash the password and build the registration."""
-    problem = password_problem(person.password, email=person.email, name=person.name)
-    if problem:
-        raise ServiceError(problem, field="password")
-    _refuse_taken_identifier(session, org)
+    problems = signup_problems(session, SignupText(
+        org.name, org.name_local or "", person.name, person.email, person.password,
+        org.identifier_scheme, org.identifier_value,
+    ))
+    if problems:
+        raise problems[0]
     registration = {
         "org": {key: _plain(value) for key, value in asdict(org).items()},
         "name": person.name,
@@ -50,15 +88,13 @@ def _plain(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def _refuse_taken_identifier(session: Session, org: OrganisationInput) -> None:
-    if not (org.identifier_scheme and org.identifier_value):
-        return
-    scheme, value = org.identifier_scheme.strip().upper(), org.identifier_value.strip()
-    if session.scalar(select(OrganisationIdentifier).filter_by(scheme=scheme, value=value)):
-        raise ServiceError(
-            "An organisation with this identifier is already registered.",
-            field="identifier_value",
-        )
+def _identifier_taken(session: Session, scheme: str | None, value: str | None) -> bool:
+    if not (scheme and value):
+        return False
+    query = select(OrganisationIdentifier).filter_by(
+        scheme=scheme.strip().upper(), value=value.strip()
+    )
+    return session.scalar(query) is not None
 
 
 def complete_signup(session: Session, hasher: Hasher, data: dict[str, Any]) -> User:

@@ -200,6 +200,7 @@ SERVICE_MESSAGES = (
     lazy_gettext("The current password is not correct."),
     lazy_gettext("An account with this e-mail address exists."),
     lazy_gettext("An organisation with this identifier is already registered."),
+    lazy_gettext("Names may not hold control, direction or invisible characters."),
     # services/allocations.py
     lazy_gettext("Only coordinators decide on allocations."),
     lazy_gettext("Say what the other reason is."),

@@ -89,6 +89,9 @@ class RegisterForm(PlaceMixin, FlaskForm):
     )
     identifier_value = StringField(_l("Identifier"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Phone (private)"), validators=[Optional(), Length(max=64)])
+    different_org = BooleanField(
+        _l("Ours is a different organisation that has the same name")
+    )
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Your e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,6 +22,8 @@ from aidregistry.extensions import db, limiter
 from aidregistry.models import LocationPrecision, OrgKind, OrgRole
 from aidregistry.services import accounts
 from aidregistry.services.errors import ServiceError
+from aidregistry.services.lookalikes import verified_namesake
+from aidregistry.services.signup import Signup, SignupText, prepare_signup, signup_problems
 from aidregistry.web.auth.forms import LoginForm, RegisterForm
 from aidregistry.web.forms import resolve_place, show_service_error
 from aidregistry.web.redirects import safe_next
@@ -51,38 +63,96 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("public.index"))
 
 
+def _signup_accepted(_response: Response) -> bool:
+    return bool(g.get("signup_accepted"))
+
+
+# Only accepted sign-ups count against the first limit: a form sent back with errors costs
+# nothing, so a few typos never lock out an office behind one address. The second limit
+# counts every attempt, as a ceiling against floods.
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit("5 per hour", methods=["POST"], deduct_when=_signup_accepted)
+@limiter.limit("60 per hour", methods=["POST"])
 def register() -> ResponseReturnValue:
     """A person registers their organisation (pending) and themselves, after confirming.
 
     A new address and a known one get the same answer (no account enumeration): the
     first a confirmation link, the second a notice to the account's owner.
     """
-    from aidregistry.services.signup import prepare_signup
     from aidregistry.web.auth.links import send_signup_mail
 
     form = RegisterForm()
-    if form.validate_on_submit():
-        place = resolve_place(form, country_hint=form.country.data.upper())
-        if place is not None:
-            try:
-                signup = prepare_signup(
-                    db.session(),
-                    current_app.extensions["aidregistry.hasher"],
-                    _org_input(form, place),
-                    _person_input(form),
-                )
-            except ServiceError as exc:
-                db.session.rollback()
-                show_service_error(form, exc)
-            else:
-                send_signup_mail(signup, form.email.data)
-                db.session.commit()  # hands the message to the sender
-                return render_template("auth/check_email.html")
+    if form.is_submitted():
+        signup = _checked_signup(form)
+        if signup is not None:
+            send_signup_mail(signup, form.email.data)
+            db.session.commit()  # hands the message to the sender
+            g.signup_accepted = True
+            return render_template("auth/check_email.html")
     return render_template("auth/register.html", form=form)
 
 
+def _checked_signup(form: RegisterForm) -> Signup | None:
+    """The checked sign-up, or None with every field's problem on the form at once."""
+    valid = form.validate()
+    place = _resolve_place(form)
+    problems = signup_problems(db.session(), _signup_text(form))
+    for problem in problems:
+        show_service_error(form, problem)
+    namesake = _unconfirmed_namesake(form)
+    if not valid or place is None or problems or namesake:
+        return None
+    try:
+        return prepare_signup(
+            db.session(),
+            current_app.extensions["aidregistry.hasher"],
+            _org_input(form, place),
+            _person_input(form),
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        show_service_error(form, exc)
+        return None
+
+
+def _resolve_place(form: RegisterForm) -> Place | None:
+    if not (form.place.data or "").strip() and form.lat.data is None and form.lon.data is None:
+        return None  # "this field is required" is already on the form
+    country = (form.country.data or "").strip().upper()
+    return resolve_place(form, country_hint=country if len(country) == 2 else None)
+
+
+def _signup_text(form: RegisterForm) -> SignupText:
+    return SignupText(
+        org_name=form.org_name.data or "",
+        org_name_local=form.org_name_local.data or "",
+        name=form.name.data or "",
+        email=form.email.data or "",
+        password=form.password.data or "",
+        identifier_scheme=form.identifier_scheme.data or None,
+        identifier_value=form.identifier_value.data or None,
+    )
+
+
+def _unconfirmed_namesake(form: RegisterForm) -> bool:
+    """Tell the registrant when a verified organisation has the name they typed."""
+    names = (form.org_name.data or "", form.org_name_local.data or "")
+    namesake = verified_namesake(db.session(), names)
+    if namesake is None or form.different_org.data:
+        return False
+    form.show_different_org = True
+    form.org_name.errors = [
+        *form.org_name.errors,
+        _(
+            "A verified organisation named “%(name)s” (%(country)s) is already registered. "
+            "If you work for it, ask the coordinators to add you instead of registering it "
+            "again; if yours is a different organisation, tick the box below and send the "
+            "form again.",
+            name=namesake.name,
+            country=namesake.country,
+        ),
+    ]
+    return True
 
 
 def _org_input(form: RegisterForm, place: Place) -> accounts.OrganisationInput:

@@ -13,6 +13,7 @@ from aidregistry.models import AuditEvent, Organisation, OrgRole, VerificationSt
 from aidregistry.permissions import Permission, permission_required
 from aidregistry.services import organisations
 from aidregistry.services.errors import ServiceError
+from aidregistry.services.lookalikes import possible_duplicates
 from aidregistry.web.coordination.forms import DecisionForm
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
@@ -64,7 +65,13 @@ def organisation(org_id: int) -> ResponseReturnValue:
         .filter_by(entity_type="organisation", entity_id=org.id)
         .order_by(AuditEvent.at.desc())
     ).all()
-    return render_template("coordination/organisation.html", org=org, form=form, history=history)
+    return render_template(
+        "coordination/organisation.html",
+        org=org,
+        form=form,
+        history=history,
+        duplicates=possible_duplicates(db.session(), org),
+    )
 
 
 from aidregistry.web.coordination import matching as _matching  # noqa: E402, F401 - registers the matcher routes
