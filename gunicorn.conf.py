@@ -14,5 +14,8 @@ keepalive = 5
 limit_request_line = 8190
 accesslog = "-"
 errorlog = "-"
+# The access log never holds the token of a sign-up or password-reset link (request line,
+# path or Referer): it is written as <token>.
+logger_class = "aidregistry.gunicorn_logging.RedactingLogger"
 forwarded_allow_ips = os.environ.get("AIDREGISTRY_FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = True

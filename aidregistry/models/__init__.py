@@ -2,6 +2,7 @@
 
 from aidregistry.domain.evidence.numbers import Scheme as CertificateScheme
 from aidregistry.domain.evidence.states import CertificateState
+from aidregistry.models.account_link import AccountLink, LinkKind
 from aidregistry.models.allocation import Allocation, MatchRun
 from aidregistry.models.api_token import ApiScope, ApiToken
 from aidregistry.models.attachments import Attachment, AttachmentKind
@@ -41,6 +42,7 @@ from aidregistry.models.user import User
 
 __all__ = [
     "MAX_QUANTITY",
+    "AccountLink",
     "Allocation",
     "AllocationStatus",
     "ApiScope",
@@ -62,6 +64,7 @@ __all__ = [
     "GeocodeCacheEntry",
     "ItemType",
     "ListingEntry",
+    "LinkKind",
     "LocationPrecision",
     "Manufacturer",
     "MatchRun",

@@ -1,81 +1,116 @@
-"""Signed, short-lived links for confirming a sign-up and resetting a password.
+"""Short-lived, single-use links for confirming a sign-up and resetting a password.
 
-Both are itsdangerous tokens signed with the app's SECRET_KEY, each with its own salt so
-that one kind can never be replayed as the other. A reset token names the account and a
-fingerprint of its password hash and session version: the reset changes both, so the
-link works once; a sign-up link is single-use because the account it creates then exists.
+A link carries nothing but a random token (32 bytes, 256 bits); the registry keeps its
+sha256 with what the link stands for (``AccountLink``). Nothing readable travels in the
+URL — not the account, not the sign-up's details, not a password hash — so a link that
+ends up in a log, a proxy or a browser's history gives away nothing but itself, and only
+until it is used or expires. With that much entropy a plain hash cannot be reversed by
+guessing, and a lookup by hash needs no per-row salt (as for API tokens).
+
+Asking for a link does the same work for every address (no account enumeration): a row is
+written whether or not the address has an account, and expired rows are removed each time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
+from datetime import timedelta
 from typing import Any
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from aidregistry.models import User
+from aidregistry.models import AccountLink, LinkKind, User
+from aidregistry.models.base import utcnow
 
-RESET_SALT = "aidregistry.password-reset"
-SIGNUP_SALT = "aidregistry.sign-up"
 RESET_MAX_AGE = 60 * 60  # one hour (ASVS 2.5.x: short-lived recovery secrets)
 SIGNUP_MAX_AGE = 24 * 60 * 60
-# As long as an argon2id hash, so that the fingerprint of no account hashes as much.
-NO_ACCOUNT_HASH = "$argon2id$v=19$m=19456,t=2,p=1$" + "A" * 22 + "$" + "A" * 43
+LINK_PATHS = ("/auth/reset/", "/auth/register/confirm/")  # where a token sits in a URL
 
 
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+def _max_age(kind: LinkKind) -> timedelta:
+    return timedelta(seconds=RESET_MAX_AGE if kind is LinkKind.RESET else SIGNUP_MAX_AGE)
 
 
-def fingerprint(user: User) -> str:
-    """Changes whenever the password or the session version changes."""
-    return _fingerprint(user.password_hash, user.session_version)
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _fingerprint(password_hash: str, session_version: int) -> str:
-    material = f"{password_hash}|{session_version}".encode()
-    return hashlib.sha256(material).hexdigest()[:24]
+def _issue(
+    session: Session,
+    kind: LinkKind,
+    email: str,
+    *,
+    user: User | None = None,
+    payload: dict[str, Any] | None = None,
+) -> str:
+    oldest = utcnow() - max(_max_age(LinkKind.RESET), _max_age(LinkKind.SIGNUP))
+    session.execute(delete(AccountLink).where(AccountLink.created_at < oldest))
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AccountLink(
+            kind=kind,
+            token_hash=_hash(token),
+            email=email,
+            user_id=user.id if user is not None else None,
+            payload=payload,
+        )
+    )
+    session.flush()
+    return token
 
 
-def reset_token(user: User | None) -> str:
+def _find(session: Session, kind: LinkKind, token: str) -> AccountLink | None:
+    if not token or len(token) > 100:
+        return None
+    link = session.scalar(select(AccountLink).where(AccountLink.token_hash == _hash(token)))
+    if link is None or link.kind is not kind:
+        return None
+    if utcnow() - link.created_at > _max_age(kind):
+        return None
+    return link
+
+
+def reset_token(session: Session, email: str, user: User | None) -> str:
     """A token that lets its holder set ``user``'s password once, within an hour.
 
-    For no user (an address without an active account) the token names no account (id 0,
-    which no row has) but is made with the same work, so that asking for an unknown address
-    costs what asking for a known one does.
+    For no user (an address without an active account) the row names no account and the
+    token is never sent, but it is made with the same work as a real one.
     """
-    if user is None:
-        data = {"u": 0, "f": _fingerprint(NO_ACCOUNT_HASH, 1)}
-    else:
-        data = {"u": user.id, "f": fingerprint(user)}
-    return _serializer(RESET_SALT).dumps(data)
+    return _issue(session, LinkKind.RESET, email, user=user)
 
 
 def user_for_reset_token(session: Session, token: str) -> User | None:
     """The account a still-valid reset token is for, or None (expired, used, forged)."""
-    try:
-        data = _serializer(RESET_SALT).loads(token, max_age=RESET_MAX_AGE)
-    except BadSignature:  # SignatureExpired is a subclass
+    link = _find(session, LinkKind.RESET, token)
+    if link is None or link.user is None or not link.user.active:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
-        return None
-    user = session.get(User, data["u"])
-    if user is None or not user.active or fingerprint(user) != data.get("f"):
-        return None
-    return user
+    return link.user
 
 
-def signup_token(registration: dict[str, Any]) -> str:
-    """A token carrying a sign-up (the password only as its hash) until it is confirmed."""
-    return _serializer(SIGNUP_SALT).dumps(registration)
+def end_reset_links(session: Session, user: User) -> None:
+    """Every reset link of ``user`` stops working (the password was just set or changed)."""
+    session.execute(
+        delete(AccountLink).where(
+            AccountLink.kind == LinkKind.RESET, AccountLink.user_id == user.id
+        )
+    )
 
 
-def read_signup_token(token: str) -> dict[str, Any] | None:
-    """The sign-up a still-valid confirmation token carries, or None."""
-    try:
-        data = _serializer(SIGNUP_SALT).loads(token, max_age=SIGNUP_MAX_AGE)
-    except BadSignature:
-        return None
-    return data if isinstance(data, dict) else None
+def signup_token(session: Session, registration: dict[str, Any]) -> str:
+    """A token standing for a sign-up (kept here, the password only as its hash)."""
+    return _issue(
+        session, LinkKind.SIGNUP, str(registration.get("email", "")), payload=registration
+    )
+
+
+def read_signup_token(session: Session, token: str) -> dict[str, Any] | None:
+    """The sign-up a still-valid confirmation token stands for, or None."""
+    link = _find(session, LinkKind.SIGNUP, token)
+    return link.payload if link is not None else None
+
+
+def end_signup_link(session: Session, token: str) -> None:
+    """The confirmation link has done its work."""
+    session.execute(delete(AccountLink).where(AccountLink.token_hash == _hash(token)))

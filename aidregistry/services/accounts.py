@@ -19,6 +19,7 @@ from aidregistry.models import (
     VerificationState,
 )
 from aidregistry.models.base import utcnow
+from aidregistry.services.account_links import end_reset_links
 from aidregistry.services.audit import record_event, snapshot
 from aidregistry.services.errors import ServiceError
 from aidregistry.services.passwords import Hasher, password_problem
@@ -176,6 +177,7 @@ def change_password(session: Session, hasher: Hasher, user: User, current: str, 
         raise ServiceError(problem, field="new_password")
     user.password_hash = hasher.hash(new)
     end_sessions(user)
+    end_reset_links(session, user)
     record_event(session, user, "user.password_change", user)
 
 
@@ -186,6 +188,7 @@ def reset_password(session: Session, hasher: Hasher, user: User, new: str) -> No
         raise ServiceError(problem, field="password")
     user.password_hash = hasher.hash(new)
     end_sessions(user)
+    end_reset_links(session, user)
     record_event(session, user, "user.password_reset", user)
 
 

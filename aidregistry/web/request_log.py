@@ -27,8 +27,9 @@ def _begin() -> None:
 
 
 def _logged_path() -> str:
-    arguments = request.view_args or {}
-    if request.url_rule is not None and any("token" in name for name in arguments):
+    from aidregistry.web.security import url_carries_token
+
+    if request.url_rule is not None and url_carries_token():
         return request.url_rule.rule
     return request.path
 

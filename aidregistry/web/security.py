@@ -6,7 +6,7 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, render_template
+from flask import Flask, Response, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -52,7 +52,16 @@ def content_security_policy() -> str:
     )
 
 
+def url_carries_token() -> bool:
+    """True when this request's URL holds the token of an e-mailed link (its route has a
+    ``<token>`` argument): such a URL is never logged, nor sent on as a Referer."""
+    return request.url_rule is not None and "token" in (request.view_args or {})
+
+
 def _add_headers(response: Response) -> Response:
+    if url_carries_token():
+        # The page's own CSS and JS, and any link followed from it, get no Referer.
+        response.headers["Referrer-Policy"] = "no-referrer"
     response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -16,6 +16,7 @@ from aidregistry.extensions import db, limiter
 from aidregistry.models import User
 from aidregistry.services import accounts
 from aidregistry.services.account_links import (
+    end_signup_link,
     read_signup_token,
     reset_token,
     signup_token,
@@ -41,7 +42,8 @@ def send_signup_mail(signup: Signup, email: str) -> None:
 
     The link is signed on both branches, so that a known address costs what a new one does.
     """
-    link = url_for("auth.confirm_signup", token=signup_token(signup.registration), _external=True)
+    token = signup_token(db.session(), signup.registration)
+    link = url_for("auth.confirm_signup", token=token, _external=True)
     if signup.known:
         body = _(
             "Someone tried to register an organisation with this e-mail address, which "
@@ -58,13 +60,14 @@ def send_signup_mail(signup: Signup, email: str) -> None:
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 def confirm_signup(token: str) -> ResponseReturnValue:
     """Create the account once the address's owner confirms (a POST: links may be prefetched)."""
-    data = read_signup_token(token)
+    data = read_signup_token(db.session(), token)
     if data is None:
         return render_template("auth/link_invalid.html"), 400
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
             user = complete_signup(db.session(), _hasher(), data)
+            end_signup_link(db.session(), token)
         except ServiceError as exc:
             db.session.rollback()
             flash(_(exc.message), "danger")
@@ -99,11 +102,12 @@ def reset_request() -> ResponseReturnValue:
 def reset_mail(email: str, user: User | None) -> Mail:
     """A reset link for an active account; any other address is told that it has none.
 
-    Both branches sign a token and build the link, so an unknown address costs what a
+    Both branches store a link and build its URL, so an unknown address costs what a
     known one does; the mail goes to the address, never to whoever asked.
     """
     account = user if user is not None and user.active else None
-    link = url_for("auth.reset_password", token=reset_token(account), _external=True)
+    token = reset_token(db.session(), accounts.normalise_email(email), account)
+    link = url_for("auth.reset_password", token=token, _external=True)
     if account is None:
         body = _(
             "Someone asked to reset the password of an AidRegistry account with this e-mail "
