@@ -20,6 +20,15 @@ class ApiScope(StrEnum):
     WRITE = "write"
 
 
+class RevokeReason(StrEnum):
+    """Why a token stopped working before its time."""
+
+    OWNER = "owner"
+    PASSWORD = "password"  # noqa: S105 - a reason code, not a secret
+    DEACTIVATED = "deactivated"
+    ORGANISATION = "organisation"
+
+
 class ApiToken(Base):
     """A token a person created on their account page; revoked tokens are kept for the record."""
 
@@ -34,9 +43,12 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(12), comment="first characters, to recognise it")
     scope: Mapped[ApiScope] = mapped_column(enum_column(ApiScope, "api_scope"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, comment="every token expires")
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[RevokeReason | None] = mapped_column(
+        enum_column(RevokeReason, "token_revoke_reason")
+    )
 
     user: Mapped[User] = relationship()
 
@@ -44,7 +56,7 @@ class ApiToken(Base):
         """Not revoked, not expired, and its owner may still sign in."""
         if self.revoked_at is not None:
             return False
-        if self.expires_at is not None and self.expires_at <= now:
+        if self.expires_at <= now:
             return False
         return self.user.is_active
 

@@ -18,10 +18,12 @@ from aidregistry.models import (
     UserRole,
     VerificationState,
 )
+from aidregistry.models.api_token import RevokeReason
 from aidregistry.models.base import utcnow
 from aidregistry.services.account_links import end_reset_links
+from aidregistry.services.api_tokens import revoke_all
 from aidregistry.services.audit import record_event, snapshot
-from aidregistry.services.errors import ServiceError
+from aidregistry.services.errors import NotAllowed, ServiceError
 from aidregistry.services.passwords import Hasher, password_problem
 
 ORG_FIELDS = ("name", "name_local", "kind", "role", "country", "region", "city", "state")
@@ -168,8 +170,14 @@ def authenticate(session: Session, hasher: Hasher, email: str, password: str) ->
     return user
 
 
+def confirm_password(hasher: Hasher, user: User, password: str, field: str = "password") -> None:
+    """Refuse unless ``password`` is ``user``'s: sensitive changes ask for it again."""
+    if not hasher.verify(user.password_hash, password or ""):
+        raise ServiceError("The password is not correct.", field=field)
+
+
 def change_password(session: Session, hasher: Hasher, user: User, current: str, new: str) -> None:
-    """Replace the password and end every existing session of the user."""
+    """Replace the password; every existing session and API token of the user ends."""
     if not hasher.verify(user.password_hash, current):
         raise ServiceError("The current password is not correct.", field="current_password")
     problem = password_problem(new, email=user.email, name=user.name)
@@ -178,18 +186,38 @@ def change_password(session: Session, hasher: Hasher, user: User, current: str, 
     user.password_hash = hasher.hash(new)
     end_sessions(user)
     end_reset_links(session, user)
+    revoke_all(session, [user], RevokeReason.PASSWORD)
     record_event(session, user, "user.password_change", user)
 
 
 def reset_password(session: Session, hasher: Hasher, user: User, new: str) -> None:
-    """Set a password through a reset link; every session, and the link itself, ends."""
+    """Set a password through a reset link; every session and API token, and the link, end."""
     problem = password_problem(new, email=user.email, name=user.name)
     if problem:
         raise ServiceError(problem, field="password")
     user.password_hash = hasher.hash(new)
     end_sessions(user)
     end_reset_links(session, user)
+    revoke_all(session, [user], RevokeReason.PASSWORD)
     record_event(session, user, "user.password_reset", user)
+
+
+def set_active(session: Session, actor: User, user: User, active: bool) -> None:
+    """A coordinator deactivates (or reactivates) an account; deactivating ends its sessions
+    and revokes its API tokens. Nobody deactivates themselves (no locked-out registry)."""
+    if not actor.is_coordinator:
+        raise NotAllowed("Only coordinators deactivate accounts.")
+    if user.id == actor.id:
+        raise ServiceError("You cannot deactivate your own account.")
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        end_sessions(user)
+        revoke_all(session, [user], RevokeReason.DEACTIVATED)
+    session.flush()
+    record_event(session, actor, "user.reactivate" if active else "user.deactivate", user,
+                 before={"active": not active}, after={"active": active})
 
 
 def end_sessions(user: User) -> None:

@@ -6,7 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aidregistry.models import Organisation, User, VerificationState
+from aidregistry.models.api_token import RevokeReason
 from aidregistry.models.base import utcnow
+from aidregistry.services.api_tokens import revoke_all
 from aidregistry.services.audit import record_event
 from aidregistry.services.errors import NotAllowed, ServiceError
 
@@ -48,6 +50,9 @@ def decide(
     organisation.state = to
     organisation.state_reason = (reason or "").strip() or None
     organisation.state_changed_at = utcnow()
+    if to in (VerificationState.SUSPENDED, VerificationState.REJECTED):
+        # The organisation no longer stands where its members' tokens were made.
+        revoke_all(session, list(organisation.members), RevokeReason.ORGANISATION)
     session.flush()
     record_event(
         session,

@@ -201,6 +201,9 @@ SERVICE_MESSAGES = (
     lazy_gettext("An account with this e-mail address exists."),
     lazy_gettext("An organisation with this identifier is already registered."),
     lazy_gettext("Names may not hold control, direction or invisible characters."),
+    lazy_gettext("The password is not correct."),
+    lazy_gettext("Only coordinators deactivate accounts."),
+    lazy_gettext("You cannot deactivate your own account."),
     # services/allocations.py
     lazy_gettext("Only coordinators decide on allocations."),
     lazy_gettext("Say what the other reason is."),
@@ -209,7 +212,7 @@ SERVICE_MESSAGES = (
     lazy_gettext("The quantity must be at least 1."),
     # services/api_tokens.py
     lazy_gettext("Give the token a name of up to 100 characters."),
-    lazy_gettext("A token expires after 1 to 366 days."),
+    lazy_gettext("A token expires after 1 to 365 days."),
     lazy_gettext("You have too many tokens; revoke one first."),
     lazy_gettext("This is not one of your tokens."),
     # services/exports/dump.py

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from aidregistry.extensions import db
 from aidregistry.models import ApiScope
+from aidregistry.models.base import utcnow
 from aidregistry.services import api_tokens
+from aidregistry.services.accounts import confirm_password
 from aidregistry.services.errors import ServiceError
 from aidregistry.web.api.spec import session
 from aidregistry.web.forms import as_choices
+from aidregistry.web.limits import password_check_per_account, password_check_per_address
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -35,7 +38,14 @@ class TokenForm(FlaskForm):
         default="read",
     )
     expires_in_days = IntegerField(
-        _l("Expires after (days, empty for never)"), validators=[Optional(), NumberRange(1, 366)]
+        _l("Expires after (days, at most 365)"),
+        validators=[InputRequired(), NumberRange(1, api_tokens.MAX_DAYS)],
+        default=api_tokens.DEFAULT_DAYS,
+    )
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(), Length(max=1024)],
+        description=_l("A token acts as you until it expires: confirm that you are you."),
     )
 
 
@@ -45,11 +55,15 @@ class RevokeForm(FlaskForm):
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
+@password_check_per_account
+@password_check_per_address
 def index() -> ResponseReturnValue:
-    """List the person's tokens; a valid submission makes one and shows it once."""
+    """List the person's tokens; a valid submission (with the password) makes one, shown once."""
     form, secret = TokenForm(), None
     if form.validate_on_submit():
         try:
+            confirm_password(current_app.extensions["aidregistry.hasher"], current_user,
+                             form.password.data)
             made = api_tokens.create_token(
                 session(),
                 current_user,
@@ -67,7 +81,8 @@ def index() -> ResponseReturnValue:
             form = TokenForm(formdata=None)
     tokens = api_tokens.active_tokens(session(), current_user)
     return render_template(
-        "account/tokens.html", form=form, tokens=tokens, secret=secret, revoke_form=RevokeForm()
+        "account/tokens.html", form=form, tokens=tokens, secret=secret, revoke_form=RevokeForm(),
+        now=utcnow(),
     )
 
 

@@ -14,6 +14,7 @@ from aidregistry.models.base import today
 from aidregistry.services import accounts
 from aidregistry.services.errors import ServiceError
 from aidregistry.web.account.forms import PasswordChangeForm
+from aidregistry.web.limits import password_check_per_account, password_check_per_address
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -60,8 +61,10 @@ def dashboard() -> ResponseReturnValue:
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@password_check_per_account
+@password_check_per_address
 def password() -> ResponseReturnValue:
-    """Change the password; every other session ends."""
+    """Change the password; every other session and every API token ends."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
@@ -84,6 +87,10 @@ def password() -> ResponseReturnValue:
                 current_user._get_current_object()
             )  # this device stays signed in with the new token
             current_app.logger.info("password changed for user %s", current_user.id)
-            flash(_("Your password is changed. Other devices are signed out."), "success")
+            flash(
+                _("Your password is changed. Other devices are signed out and your API "
+                  "tokens are revoked."),
+                "success",
+            )
             return redirect(url_for("account.dashboard"))
     return render_template("account/password.html", form=form)

@@ -71,7 +71,9 @@ def organisation(org_id: int) -> ResponseReturnValue:
         form=form,
         history=history,
         duplicates=possible_duplicates(db.session(), org),
+        active_form=_accounts.ActiveForm(),
     )
 
 
+from aidregistry.web.coordination import accounts as _accounts  # noqa: E402 - its routes
 from aidregistry.web.coordination import matching as _matching  # noqa: E402, F401 - registers the matcher routes
