@@ -172,6 +172,9 @@ AUDIT_ACTIONS = (
     lazy_gettext("user.create_coordinator"),
     lazy_gettext("user.password_change"),
     lazy_gettext("user.password_reset"),
+    lazy_gettext("user.deactivate"),
+    lazy_gettext("user.reactivate"),
+    lazy_gettext("access.denied"),
 )
 
 # Entity types of the audit log (coordination/history.py): ``_(entity_type)``.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     Response,
@@ -27,6 +29,7 @@ from aidregistry.services.signup import Signup, SignupText, prepare_signup, sign
 from aidregistry.web.auth.forms import LoginForm, RegisterForm
 from aidregistry.web.forms import resolve_place, show_service_error
 from aidregistry.web.redirects import safe_next
+from aidregistry.web.security_log import security_event
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -47,7 +50,10 @@ def login() -> ResponseReturnValue:
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            security_event("sign_in.success", user=user)
             return redirect(safe_next(request.args.get("next"), url_for("account.dashboard")))
+        target = accounts.find_user(db.session(), form.email.data)
+        security_event("sign_in.failure", user=target, level=logging.WARNING)
         flash(_("The e-mail address or password is not correct."), "danger")
     return render_template("auth/login.html", form=form)
 
