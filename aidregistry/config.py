@@ -162,6 +162,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_STARTTLS", "AIDREGISTRY_SMTP_STARTTLS", True, "bool", help="use STARTTLS"),
     Setting("MAIL_FROM", "AIDREGISTRY_MAIL_FROM", None, help="sender address of notices"),
     Setting("LOG_LEVEL", "AIDREGISTRY_LOG_LEVEL", "INFO", help="logging level"),
+    Setting(
+        "IDLE_MINUTES_COORDINATOR",
+        "AIDREGISTRY_IDLE_MINUTES_COORDINATOR",
+        30,
+        "int",
+        help="a coordinator's session ends after this many minutes without a request",
+    ),
+    Setting(
+        "IDLE_MINUTES",
+        "AIDREGISTRY_IDLE_MINUTES",
+        240,
+        "int",
+        help="everyone else's session ends after this many minutes without a request",
+    ),
 )
 
 

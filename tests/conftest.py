@@ -12,25 +12,29 @@ import contextvars
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from aidregistry.app import create_app
 from aidregistry.extensions import db
-from aidregistry.models import Base
+from aidregistry.models import Base, User
 
 PG_URL = os.environ.get("AIDREGISTRY_TEST_DATABASE_URL", "")
 CATALOGUE_TABLES = (
     "item_type", "standard", "certification_equivalence", "authorisation_list", "listing_entry"
 )
 TEST_PASSWORD = "correct horse battery staple"
+# The authenticator-app key of the coordinators the factories make (fresh per run).
+TEST_TOTP_SECRET = pyotp.random_base32(32)
 # A fresh key per test run: no secret is written into the repository, even for tests.
 TEST_SECRET_KEY = secrets.token_urlsafe(48)
 CHEAP_HASH = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
@@ -212,8 +216,34 @@ def client(app: Flask) -> FlaskClient:
 
 
 def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:
-    """Sign in through the real form."""
-    return client.post("/auth/login", data={"email": email, "password": password})
+    """Sign in through the real forms: the password, then the second factor when the account
+    has one (a code computed from its key, as the person's app would), or its enrolment (a
+    coordinator's first sign-in). Returns the last response."""
+    response = client.post("/auth/login", data={"email": email, "password": password})
+    target = response.headers.get("Location", "") if response.status_code == 302 else ""
+    if target.endswith("/auth/second-factor/enrol"):
+        return enrol_second_factor(client)
+    if target.endswith("/auth/second-factor"):
+        user = db.session.scalar(select(User).filter_by(email=email.strip().lower()))
+        code = next_code(user.totp_secret, user.totp_last_step)
+        return client.post("/auth/second-factor", data={"code": code})
+    return response
+
+
+def next_code(secret: str, last_step: int | None) -> str:
+    """The code an authenticator app shows for ``secret``, one the site has not yet accepted
+    (a code is accepted once: a second sign-in in the same 30 s takes the next step's)."""
+    step = max(int(time.time()) // 30, (last_step or 0) + 1)
+    while step > int(time.time()) // 30 + 1:  # three sign-ins in one step: wait for the next
+        time.sleep(1)
+    return str(pyotp.TOTP(secret).at(step * 30))
+
+
+def enrol_second_factor(client: FlaskClient) -> Any:
+    """Set up the second factor on the enrolment page, reading the key it shows as text."""
+    page = client.get("/auth/second-factor/enrol").get_data(as_text=True)
+    key = page.split('id="enrol-key">', 1)[1].split("<", 1)[0].replace(" ", "")
+    return client.post("/auth/second-factor/enrol", data={"code": next_code(key, None)})
 
 
 # ---- file storage: the instance folder and a real S3 API server (moto), one suite for both --

@@ -24,8 +24,8 @@ from aidregistry.models import (
     UserRole,
     VerificationState,
 )
-from aidregistry.models.base import today
-from tests.conftest import TEST_PASSWORD
+from aidregistry.models.base import today, utcnow
+from tests.conftest import TEST_PASSWORD, TEST_TOTP_SECRET
 
 
 class Base(SQLAlchemyModelFactory):
@@ -139,7 +139,8 @@ def member(
 
 
 def coordinator() -> User:
-    """A coordinator of the coordination organisation."""
+    """A coordinator of the coordination organisation, with the second factor set up (its
+    app's key is TEST_TOTP_SECRET; ``sign_in`` types the codes)."""
     org = OrganisationFactory(
         name="AidRegistry coordination",
         kind=OrgKind.COORDINATION,
@@ -147,4 +148,5 @@ def coordinator() -> User:
         country="XX",
         city="Coordination",
     )
-    return UserFactory(organisation=org, role=UserRole.COORDINATOR)
+    return UserFactory(organisation=org, role=UserRole.COORDINATOR,
+                       totp_secret=TEST_TOTP_SECRET, totp_enabled_at=utcnow())

@@ -38,7 +38,7 @@ from aidregistry.models.shipment import (
     ShipmentLine,
     ShipmentStatus,
 )
-from aidregistry.models.user import User
+from aidregistry.models.user import RecoveryCode, User
 
 __all__ = [
     "MAX_QUANTITY",
@@ -79,6 +79,7 @@ __all__ = [
     "Receipt",
     "ReceiptDecision",
     "ReceivedCondition",
+    "RecoveryCode",
     "Shipment",
     "ShipmentEvent",
     "ShipmentLeg",

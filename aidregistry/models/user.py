@@ -32,6 +32,13 @@ class User(TimestampMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(
+        String(64), comment="base32 TOTP key of the second factor; NULL until enrolled"
+    )
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(
+        Integer, comment="time step of the last code accepted: a code is never accepted twice"
+    )
 
     organisation: Mapped[Organisation] = relationship(back_populates="members")
 
@@ -56,9 +63,27 @@ class User(TimestampMixin, Base):
         return f"{self.id}.{self.session_version}"
 
     @property
+    def has_second_factor(self) -> bool:
+        """True once the person enrolled an authenticator app."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
+
+    @property
     def is_coordinator(self) -> bool:
         """Coordinators and admins act across organisations."""
         return self.role in (UserRole.COORDINATOR, UserRole.ADMIN)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator app; only its sha256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), comment="sha256 hex of the code")
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

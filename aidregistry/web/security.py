@@ -113,11 +113,13 @@ def _unexpected(error: Exception) -> ResponseReturnValue:
 def register_security(app: Flask) -> None:
     """Headers on every response; friendly error pages."""
     app.after_request(_add_headers)
+    from aidregistry.web.auth.sessions import register_session_limits
     from aidregistry.web.request_log import register_request_log
     from aidregistry.web.security_log import register_security_log
 
     register_request_log(app)
     register_security_log(app)
+    register_session_limits(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(StaleDataError, _edited_meanwhile)

@@ -175,6 +175,11 @@ AUDIT_ACTIONS = (
     lazy_gettext("user.deactivate"),
     lazy_gettext("user.reactivate"),
     lazy_gettext("access.denied"),
+    lazy_gettext("user.second_factor_enrol"),
+    lazy_gettext("user.second_factor_disable"),
+    lazy_gettext("user.second_factor_reset"),
+    lazy_gettext("user.recovery_code_use"),
+    lazy_gettext("user.recovery_codes_renew"),
 )
 
 # Entity types of the audit log (coordination/history.py): ``_(entity_type)``.
@@ -207,6 +212,13 @@ SERVICE_MESSAGES = (
     lazy_gettext("The password is not correct."),
     lazy_gettext("Only coordinators deactivate accounts."),
     lazy_gettext("You cannot deactivate your own account."),
+    # services/second_factor.py
+    lazy_gettext("The code is not correct. Check the time on your phone."),
+    lazy_gettext("Turn on the second factor first."),
+    lazy_gettext("Coordinators must keep a second factor."),
+    lazy_gettext("Only coordinators reset a second factor."),
+    lazy_gettext("Use one of your recovery codes, or ask another coordinator."),
+    lazy_gettext("Only an admin resets an admin's second factor."),
     # services/allocations.py
     lazy_gettext("Only coordinators decide on allocations."),
     lazy_gettext("Say what the other reason is."),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,51 @@ def shot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Steps of the codes each address has used in this process: a code is accepted once.
+_USED_STEPS: dict[str, int] = {}
+
+
+def pass_second_factor(page: Any, email: str, secret: str) -> None:
+    """On the second-factor page, type the code an authenticator app with ``secret`` shows."""
+    from tests.conftest import next_code
+
+    code = next_code(secret, _USED_STEPS.get(email))
+    _USED_STEPS[email] = max(_USED_STEPS.get(email, 0), int(time.time()) // 30)
+    page.fill("#code", code)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def enrol_in_browser(page: Any, email: str, screenshot: str | None = None) -> list[str]:
+    """Set up the second factor as a person would, typing the key shown as text into an
+    "app"; returns the recovery codes the page shows once (``screenshot``: of that page)."""
+    from tests.conftest import next_code
+
+    key = page.inner_text("#enrol-key").replace(" ", "")
+    page.fill("#code", next_code(key, None))
+    _USED_STEPS[email] = int(time.time()) // 30
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#recovery-codes")
+    codes = [c.strip() for c in page.locator("#recovery-codes code").all_inner_texts()]
+    if screenshot:
+        shot(page, screenshot)
+    page.click("#recovery-codes-kept")
+    page.wait_for_load_state()
+    return codes
+
+
+def browser_sign_in(page: Any, base: str, email: str, password: str) -> None:
+    """Sign in through the forms, second factor (or its enrolment) included."""
+    from tests.conftest import TEST_TOTP_SECRET
+
+    page.goto(f"{base}/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    if page.url.endswith("/auth/second-factor"):
+        pass_second_factor(page, email, TEST_TOTP_SECRET)
+    elif page.url.endswith("/auth/second-factor/enrol"):
+        enrol_in_browser(page, email)

@@ -8,7 +8,7 @@ import pytest
 
 from aidregistry.extensions import db
 from aidregistry.services.accounts import create_coordinator
-from tests.e2e.conftest import LiveServer, shot
+from tests.e2e.conftest import LiveServer, browser_sign_in, shot
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a long enough passphrase 2020"
@@ -71,10 +71,7 @@ def record_donation(page: Any, base: str) -> None:
 def verify(browser: Any, base: str) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{base}/auth/login")
-    page.fill("#email", "coord@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    browser_sign_in(page, base, "coord@example.org", PASSWORD)  # enrols the second factor
     page.goto(f"{base}/coordination/")
     page.click("#pending-table >> text=Review")
     page.select_option("#decision", "verified")

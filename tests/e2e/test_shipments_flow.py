@@ -10,7 +10,7 @@ import pytest
 from aidregistry.extensions import db
 from aidregistry.models import Allocation, AllocationStatus, OrgKind, OrgRole
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import LiveServer, shot
+from tests.e2e.conftest import LiveServer, browser_sign_in, shot
 from tests.factories import DonationFactory, NeedFactory, member
 
 pytestmark = pytest.mark.e2e
@@ -37,11 +37,7 @@ def make_world(server: LiveServer) -> dict[str, Any]:
 
 
 def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    browser_sign_in(page, base, email, TEST_PASSWORD)
 
 
 def record_shipment(page: Any, base: str, allocation_id: int) -> None:

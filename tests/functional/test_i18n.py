@@ -84,7 +84,7 @@ def test_sign_in_and_registration_pages_in_chinese(client: FlaskClient) -> None:
         "登录",
         "电子邮箱",
         "密码",
-        "在此设备上保持登录（14 天）",
+        "在此设备上保持登录（14 天；协调员除外）",
         "初次使用？",
         "注册您的机构",
     )

@@ -9,7 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from aidregistry.models import Donation, OrgRole
-from tests.conftest import sign_in
+from tests.conftest import TEST_PASSWORD, sign_in
 from tests.factories import member
 
 GOOD = ("external_ref,item_code,quantity,unit,place,available_from\n"
@@ -82,7 +82,9 @@ def test_tokens_page_shows_a_new_token_once(client: FlaskClient, db_session: Any
     user = member(OrgRole.DONOR)
     db_session.commit()
     sign_in(client, user.email)
-    made = client.post("/account/tokens/", data={"name": "sync", "scope": "write"})
+    made = client.post("/account/tokens/", data={"name": "sync", "scope": "write",
+                                                  "expires_in_days": "30",
+                                                  "password": TEST_PASSWORD})
     text = made.get_data(as_text=True)
     secret = text.split('id="new-token">')[1].split("<")[0]
     assert secret.startswith("ar_")

@@ -94,3 +94,6 @@ def password() -> ResponseReturnValue:
             )
             return redirect(url_for("account.dashboard"))
     return render_template("account/password.html", form=form)
+
+
+from aidregistry.web.account import security as _security  # noqa: E402, F401 - its routes

@@ -46,7 +46,9 @@ class LoginForm(FlaskForm):
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
-    remember = BooleanField(_l("Keep me signed in on this device (14 days)"))
+    remember = BooleanField(
+        _l("Keep me signed in on this device (14 days; never for coordinators)")
+    )
 
 
 class RegisterForm(PlaceMixin, FlaskForm):

@@ -10,7 +10,6 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user
 
 from aidregistry.extensions import db, limiter
 from aidregistry.models import User
@@ -26,6 +25,7 @@ from aidregistry.services.errors import ServiceError
 from aidregistry.services.mailer import Mail, send
 from aidregistry.services.signup import Signup, complete_signup
 from aidregistry.web.auth.forms import ConfirmForm, ResetPasswordForm, ResetRequestForm
+from aidregistry.web.auth.sessions import start_session
 from aidregistry.web.auth.views import bp
 
 
@@ -73,7 +73,7 @@ def confirm_signup(token: str) -> ResponseReturnValue:
             flash(_(exc.message), "danger")
             return redirect(url_for("auth.login"))
         db.session.commit()
-        login_user(user)
+        start_session(user, remember=False)
         flash(
             _(
                 "Welcome. Your organisation is waiting for a coordinator to verify it; "

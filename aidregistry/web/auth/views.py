@@ -17,7 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from aidregistry.domain.places import Place
 from aidregistry.extensions import db, limiter
@@ -27,8 +27,8 @@ from aidregistry.services.errors import ServiceError
 from aidregistry.services.lookalikes import verified_namesake
 from aidregistry.services.signup import Signup, SignupText, prepare_signup, signup_problems
 from aidregistry.web.auth.forms import LoginForm, RegisterForm
+from aidregistry.web.auth.sessions import after_password
 from aidregistry.web.forms import resolve_place, show_service_error
-from aidregistry.web.redirects import safe_next
 from aidregistry.web.security_log import security_event
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -49,9 +49,7 @@ def login() -> ResponseReturnValue:
         user = accounts.authenticate(db.session(), hasher, form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
-            login_user(user, remember=form.remember.data)
-            security_event("sign_in.success", user=user)
-            return redirect(safe_next(request.args.get("next"), url_for("account.dashboard")))
+            return after_password(user, form.remember.data, request.args.get("next"))
         target = accounts.find_user(db.session(), form.email.data)
         security_event("sign_in.failure", user=target, level=logging.WARNING)
         flash(_("The e-mail address or password is not correct."), "danger")
@@ -186,4 +184,4 @@ def _person_input(form: RegisterForm) -> accounts.PersonInput:
     )
 
 
-from aidregistry.web.auth import links  # noqa: E402, F401 - routes on the same blueprint
+from aidregistry.web.auth import links, second_factor  # noqa: E402, F401 - their routes
