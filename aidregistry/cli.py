@@ -117,6 +117,31 @@ def create_coordinator_command(email: str, name: str) -> None:
     click.echo(f"Coordinator {email} created.")
 
 
+@click.command("reset-second-factor")
+@click.option("--email", required=True, help="The account whose second factor was lost.")
+@click.option("--reason", required=True, help="How you checked that the request is genuine.")
+@with_appcontext
+def reset_second_factor_command(email: str, reason: str) -> None:
+    """Clear a lost second factor (audited); the person sets it up again at the next sign-in.
+
+    On the site, another coordinator can do this; this command is for the server's operator.
+    """
+    from aidregistry.services import second_factor
+    from aidregistry.services.accounts import find_user
+    from aidregistry.services.errors import ServiceError
+
+    user = find_user(db.session(), email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    try:
+        second_factor.reset(db.session(), None, user, reason)
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"The second factor of {email} is reset; it is set up again at the next sign-in.")
+
+
 @click.command("check-config")
 @with_appcontext
 def check_config_command() -> None:
@@ -205,6 +230,7 @@ COMMANDS = (
     load_demo_command,
     setup_demo_command,
     create_coordinator_command,
+    reset_second_factor_command,
     check_config_command,
     match_command,
 )

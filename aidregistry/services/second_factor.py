@@ -163,17 +163,23 @@ def disable(session: Session, user: User) -> None:
     record_event(session, user, "user.second_factor_disable", user)
 
 
-def reset(session: Session, actor: User, user: User, reason: str) -> None:
+def reset(session: Session, actor: User | None, user: User, reason: str) -> None:
     """A coordinator clears someone's lost second factor; their sessions end and they enrol
-    again at the next sign-in (coordinators must; others may)."""
+    again at the next sign-in (coordinators must; others may). ``actor`` None is the server's
+    operator, on the command line (the last coordinator who lost both phone and codes)."""
+    if actor is not None:
+        _may_reset(actor, user)
+    if not reason.strip():
+        raise ServiceError("Say how you checked that the request is genuine.", field="reason")
+    _clear(session, user)
+    user.session_version += 1
+    record_event(session, actor, "user.second_factor_reset", user, reason=reason.strip())
+
+
+def _may_reset(actor: User, user: User) -> None:
     if not actor.is_coordinator:
         raise NotAllowed("Only coordinators reset a second factor.")
     if actor.id == user.id:
         raise ServiceError("Use one of your recovery codes, or ask another coordinator.")
     if user.role is UserRole.ADMIN and actor.role is not UserRole.ADMIN:
         raise NotAllowed("Only an admin resets an admin's second factor.")
-    if not reason.strip():
-        raise ServiceError("Say how you checked that the request is genuine.", field="reason")
-    _clear(session, user)
-    user.session_version += 1
-    record_event(session, actor, "user.second_factor_reset", user, reason=reason.strip())

@@ -202,3 +202,23 @@ def test_code_guesses_are_limited(limited: Any) -> None:  # noqa: F811
         ).status_code
         == 429
     )
+
+
+def test_the_operator_resets_the_last_coordinators_factor_on_the_command_line(
+    app: Flask, db_session: Any
+) -> None:
+    staff = coordinator()
+    db_session.commit()
+    runner = app.test_cli_runner()
+    missing = runner.invoke(args=["reset-second-factor", "--email", staff.email, "--reason", " "])
+    assert missing.exit_code != 0
+    done = runner.invoke(args=["reset-second-factor", "--email", staff.email,
+                               "--reason", "lost phone; identity checked in person"])
+    assert done.exit_code == 0, done.output
+    assert not db.session.get(User, staff.id).has_second_factor
+    event = db_session.scalar(select(AuditEvent).filter_by(action="user.second_factor_reset"))
+    assert event.actor_id is None
+    assert event.reason == "lost phone; identity checked in person"
+    client = app.test_client()
+    assert password_step(client, staff.email).headers["Location"].endswith(
+        "/auth/second-factor/enrol")
