@@ -212,6 +212,9 @@ SERVICE_MESSAGES = (
     lazy_gettext("The password is not correct."),
     lazy_gettext("Only coordinators deactivate accounts."),
     lazy_gettext("You cannot deactivate your own account."),
+    # services/passwords.py (the lengths are MIN_LENGTH and MAX_LENGTH there)
+    lazy_gettext("Use at least 12 characters."),
+    lazy_gettext("Use at most 1024 characters."),
     # services/second_factor.py
     lazy_gettext("The code is not correct. Check the time on your phone."),
     lazy_gettext("Turn on the second factor first."),

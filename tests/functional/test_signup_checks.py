@@ -150,3 +150,12 @@ def test_a_flood_of_refused_sign_ups_meets_a_ceiling(limited: Any) -> None:  # n
     statuses = [post_signup(app, n, country="China").status_code for n in range(61)]
     assert statuses == [200] * 60 + [429]
     assert db.session.scalar(select(Organisation).where(Organisation.role == OrgRole.DONOR)) is None
+
+
+def test_password_rules_are_told_in_chinese(client: FlaskClient) -> None:
+    from aidregistry.services.passwords import MAX_LENGTH, MIN_LENGTH
+
+    assert (MIN_LENGTH, MAX_LENGTH) == (12, 1024)  # the catalogue's messages name these
+    chinese = client.post("/auth/register?lang=zh",
+                          data={**REGISTRATION, "password": "short", "confirm": "short"})
+    assert "请至少使用 12 个字符。" in chinese.get_data(as_text=True)
