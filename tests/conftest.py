@@ -215,11 +215,14 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:
+def sign_in(
+    client: FlaskClient, email: str, password: str = TEST_PASSWORD, *, remember: bool = False
+) -> Any:
     """Sign in through the real forms: the password, then the second factor when the account
     has one (a code computed from its key, as the person's app would), or its enrolment (a
     coordinator's first sign-in). Returns the last response."""
-    response = client.post("/auth/login", data={"email": email, "password": password})
+    data = {"email": email, "password": password, **({"remember": "y"} if remember else {})}
+    response = client.post("/auth/login", data=data)
     target = response.headers.get("Location", "") if response.status_code == 302 else ""
     if target.endswith("/auth/second-factor/enrol"):
         return enrol_second_factor(client)

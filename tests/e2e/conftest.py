@@ -151,15 +151,20 @@ def enrol_in_browser(page: Any, email: str, screenshot: str | None = None) -> li
     return codes
 
 
-def browser_sign_in(page: Any, base: str, email: str, password: str) -> None:
-    """Sign in through the forms, second factor (or its enrolment) included."""
-    from tests.conftest import TEST_TOTP_SECRET
-
+def password_step(page: Any, base: str, email: str, password: str) -> None:
+    """The first step of signing in: address and password."""
     page.goto(f"{base}/auth/login")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+
+
+def browser_sign_in(page: Any, base: str, email: str, password: str) -> None:
+    """Sign in through the forms, second factor (or its enrolment) included."""
+    from tests.conftest import TEST_TOTP_SECRET
+
+    password_step(page, base, email, password)
     if page.url.endswith("/auth/second-factor"):
         pass_second_factor(page, email, TEST_TOTP_SECRET)
     elif page.url.endswith("/auth/second-factor/enrol"):

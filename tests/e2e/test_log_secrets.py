@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.test_registry_flow import register_donor
 from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "a long enough passphrase 2020"
 NEW_PASSWORD = "another long passphrase 2026"
 LINK = re.compile(r"(https?://\S+/auth/(?:reset|register/confirm)/(\S+))")
 
@@ -112,17 +112,7 @@ def link_to(sink: SmtpSink, address: str, count: int) -> tuple[str, str]:
 
 
 def sign_up(page: Any, base: str, sink: SmtpSink) -> str:
-    page.goto(f"{base}/auth/register")
-    page.fill("#org_name", "Hangzhou Municipal Government")
-    page.select_option("#role", "donor")
-    page.fill("#country", "CN")
-    page.fill("#place", "Hangzhou")
-    page.fill("#name", "Li Wei")
-    page.fill("#email", "li.wei@example.cn")
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.click("button[type=submit]:has-text('Register')")
-    page.wait_for_selector("#check-email")
+    register_donor(page, base)
     link, token = link_to(sink, "li.wei@example.cn", 1)
     page.goto(link)  # the page loads its CSS and JS: Referer is what the policy allows
     page.click("button[type=submit]:has-text('Confirm')")

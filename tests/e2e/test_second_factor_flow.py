@@ -9,37 +9,29 @@ from typing import Any
 import pytest
 
 from aidregistry.extensions import db
-from aidregistry.services.accounts import create_coordinator
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import LiveServer, enrol_in_browser, pass_second_factor, shot
+from tests.e2e.conftest import (
+    LiveServer,
+    enrol_in_browser,
+    pass_second_factor,
+    password_step,
+    shot,
+)
+from tests.e2e.test_registry_flow import PASSWORD, make_coordinator
 from tests.factories import member
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "a long enough passphrase 2020"
 
 
 def make_people(server: LiveServer) -> str:
+    """A coordinator made as ``create-coordinator`` makes one, and a member; the member's
+    address."""
+    make_coordinator(server)
     with server.app.app_context():
-        create_coordinator(
-            db.session,
-            server.app.extensions["aidregistry.hasher"],
-            email="coord@example.org",
-            name="Coordinator",
-            password=PASSWORD,
-        )
-        donor = member(name="Hangzhou Red Cross", name_local="杭州市红十字会")
+        email = str(member(name="Hangzhou Red Cross", name_local="杭州市红十字会").email)
         db.session.commit()
-        email = donor.email
         db.session.remove()
         return email
-
-
-def password_step(page: Any, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def sign_out(page: Any) -> None:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from flask_login.utils import encode_cookie
 
 from aidregistry.web.auth import sessions
-from tests.conftest import TEST_PASSWORD, sign_in
+from tests.conftest import sign_in
 from tests.factories import UserFactory, coordinator
 
 MINUTE = 60
@@ -112,9 +112,7 @@ def test_remember_me_keeps_a_member_signed_in_after_idle_time(
     UserFactory(email="a@example.org")
     db_session.commit()
     client = app.test_client()
-    client.post(
-        "/auth/login", data={"email": "a@example.org", "password": TEST_PASSWORD, "remember": "y"}
-    )
+    sign_in(client, "a@example.org", remember=True)
     clock.advance(300)
     assert signed_in(client)
 
@@ -125,10 +123,7 @@ def test_remember_me_never_keeps_a_coordinator_signed_in(
     staff = coordinator()
     db_session.commit()
     client = app.test_client()
-    client.post(
-        "/auth/login", data={"email": staff.email, "password": TEST_PASSWORD, "remember": "y"}
-    )
-    sign_in(client, staff.email)  # the second factor
+    sign_in(client, staff.email, remember=True)
     assert client.get_cookie("remember_token") is None
     clock.advance(31)
     assert client.get("/coordination/").status_code == 302

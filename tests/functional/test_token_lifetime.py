@@ -51,9 +51,7 @@ def test_a_session_restored_from_remember_me_cannot_make_a_token_without_the_pas
     UserFactory(email="a@example.org")
     db_session.commit()
     client = app.test_client()
-    client.post(
-        "/auth/login", data={"email": "a@example.org", "password": TEST_PASSWORD, "remember": "y"}
-    )
+    sign_in(client, "a@example.org", remember=True)
     client.delete_cookie("session")  # the browser was closed: only the 14-day cookie is left
     assert client.get("/account/tokens/").status_code == 200  # restored from remember-me
     without = make_token(client, password="")

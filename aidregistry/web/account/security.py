@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -18,6 +21,8 @@ from aidregistry.services.errors import ServiceError
 from aidregistry.web.account.views import bp
 from aidregistry.web.forms import show_service_error
 from aidregistry.web.limits import password_check_per_account, password_check_per_address
+
+T = TypeVar("T")
 
 
 class PasswordConfirmForm(FlaskForm):
@@ -43,6 +48,24 @@ def security() -> ResponseReturnValue:
     return _render(PasswordConfirmForm(prefix="renew"), PasswordConfirmForm(prefix="off"))
 
 
+def _after_password(form: PasswordConfirmForm, change: Callable[[], T]) -> T | None:
+    """Run ``change`` once the password typed on ``form`` is right; commit it, or put why
+    not on the form."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        confirm_password(
+            current_app.extensions["aidregistry.hasher"], current_user, form.password.data
+        )
+        result = change()
+    except ServiceError as exc:
+        db.session.rollback()
+        show_service_error(form, exc)
+        return None
+    db.session.commit()
+    return result
+
+
 @bp.post("/security/recovery-codes")
 @login_required
 @password_check_per_account
@@ -50,21 +73,14 @@ def security() -> ResponseReturnValue:
 def renew_codes() -> ResponseReturnValue:
     """New recovery codes, shown once; the old ones stop working."""
     form = PasswordConfirmForm(prefix="renew")
-    if form.validate_on_submit():
-        try:
-            confirm_password(
-                current_app.extensions["aidregistry.hasher"], current_user, form.password.data
-            )
-            codes = second_factor.renew_recovery_codes(db.session(), current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            db.session.commit()
-            return render_template(
-                "auth/recovery_codes.html", codes=codes, onward=url_for("account.security")
-            )
-    return _render(form, PasswordConfirmForm(prefix="off"))
+    codes = _after_password(
+        form, lambda: second_factor.renew_recovery_codes(db.session(), current_user)
+    )
+    if codes is None:
+        return _render(form, PasswordConfirmForm(prefix="off"))
+    return render_template(
+        "auth/recovery_codes.html", codes=codes, onward=url_for("account.security")
+    )
 
 
 @bp.post("/security/off")
@@ -74,17 +90,11 @@ def renew_codes() -> ResponseReturnValue:
 def turn_off() -> ResponseReturnValue:
     """Turn the second factor off (members; a coordinator's is required)."""
     form = PasswordConfirmForm(prefix="off")
-    if form.validate_on_submit():
-        try:
-            confirm_password(
-                current_app.extensions["aidregistry.hasher"], current_user, form.password.data
-            )
-            second_factor.disable(db.session(), current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The second factor is off. Your password alone signs you in."), "info")
-            return redirect(url_for("account.security"))
+    def disable() -> bool:
+        second_factor.disable(db.session(), current_user)
+        return True
+
+    if _after_password(form, disable):
+        flash(_("The second factor is off. Your password alone signs you in."), "info")
+        return redirect(url_for("account.security"))
     return _render(PasswordConfirmForm(prefix="renew"), form)
