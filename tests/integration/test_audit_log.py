@@ -48,7 +48,9 @@ def upgraded_database(tmp_path: Path) -> tuple[str, Any]:
     if not PG_URL:
         return f"sqlite:///{tmp_path / 'migrated.sqlite'}", lambda: None
     server = make_url(PG_URL)
-    name = f"aidregistry_migrate_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    # Unique per run as well as per worker: two runs on one server never drop each other's.
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
+    name = f"aidregistry_migrate_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{run}"
     admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
