@@ -1,7 +1,7 @@
 """Account links: e-mailed links carry a random token, and what they stand for is kept here
 
 Revision ID: 4a8973093b21
-Revises: 7c2e4f1a9b3d
+Revises: ff34f90af213
 Create Date: 2026-12-07 18:05:46.309191
 
 """
@@ -13,7 +13,7 @@ import aidregistry.models.base
 
 # revision identifiers, used by Alembic.
 revision = '4a8973093b21'
-down_revision = '7c2e4f1a9b3d'
+down_revision = 'ff34f90af213'
 branch_labels = None
 depends_on = None
 
